@@ -1,0 +1,162 @@
+//! The Key Vault authentication challenge: `WWW-Authenticate: Bearer authorization="...", resource="..."`.
+
+use super::error::{Error, Result};
+
+/// What a challenge tells the client: which token to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    pub scope: String,
+    pub tenant_id: Option<String>,
+    /// CAE: base64 claims from an `insufficient_claims` challenge, passed on to the credential.
+    pub claims: Option<String>,
+}
+
+/// `key=value` and `key="quoted, value"` parameters of a Bearer challenge, in order.
+fn params(header: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let s = header.trim_start();
+    let s = match s.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("bearer") => &s[6..],
+        _ => s,
+    };
+    let mut chars = s.chars().peekable();
+    loop {
+        while matches!(chars.peek(), Some(c) if *c == ',' || c.is_whitespace()) {
+            chars.next();
+        }
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c == ',' || c.is_whitespace() {
+                break;
+            }
+            key.push(c);
+            chars.next();
+        }
+        if key.is_empty() {
+            break;
+        }
+        if chars.peek() != Some(&'=') {
+            continue; // a bare token (such as another scheme's name) carries no parameter
+        }
+        chars.next();
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => value.extend(chars.next()),
+                    c => value.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' || c.is_whitespace() {
+                    break;
+                }
+                value.push(c);
+                chars.next();
+            }
+        }
+        out.push((key.to_ascii_lowercase(), value));
+    }
+    out
+}
+
+/// The host of an absolute URL (`https://host[:port]/...`), lower-case and without the port.
+fn url_host(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host = match authority.rfind(':') {
+        Some(i) if !authority.ends_with(']') => &authority[..i],
+        _ => authority,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Parses a challenge and, unless `verify_host` is `None`, checks that the challenge's resource
+/// belongs to the vault's host. A failed check is an error and must leave no state behind.
+pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
+    let p = params(header);
+    let get = |k: &str| p.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+    let resource = get("resource");
+    let scope = match (resource, get("scope")) {
+        (Some(r), _) => format!("{}/.default", r.trim_end_matches('/')),
+        (None, Some(s)) => s.to_string(),
+        (None, None) => return Err(Error::auth("the service's authentication challenge names no resource or scope")),
+    };
+    if let Some(request_host) = verify_host {
+        let resource_url = resource.unwrap_or_else(|| scope.trim_end_matches("/.default"));
+        let ok = url_host(resource_url).is_some_and(|rh| request_host.ends_with(&format!(".{rh}")));
+        if !ok {
+            return Err(Error::auth(format!(
+                "the challenge resource '{resource_url}' does not match the vault host '{request_host}'; \
+                 set disableChallengeResourceVerification to true only if this vault really is \
+                 served from that host (see https://aka.ms/azsdk/blog/vault-uri)"
+            )));
+        }
+    }
+    let tenant_id = get("authorization")
+        .or_else(|| get("authorization_uri"))
+        .and_then(|a| a.split("://").nth(1)?.split(['/', '?', '#']).nth(1))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    let claims = (get("error") == Some("insufficient_claims")).then(|| get("claims").map(str::to_string)).flatten();
+    Ok(Challenge { scope, tenant_id, claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REAL: &str = r#"Bearer authorization="https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47", resource="https://vault.azure.net""#;
+
+    #[test]
+    fn reads_the_real_challenge() {
+        let c = parse(REAL, Some("myvault.vault.azure.net")).unwrap();
+        assert_eq!(c.scope, "https://vault.azure.net/.default");
+        assert_eq!(c.tenant_id.as_deref(), Some("72f988bf-86f1-41af-91ab-2d7cd011db47"));
+        assert_eq!(c.claims, None);
+    }
+
+    #[test]
+    fn scope_form_and_older_authority() {
+        let c = parse(
+            r#"Bearer authorization_uri="https://login.windows.net/tid/", scope="https://vault.azure.net/.default""#,
+            Some("v.vault.azure.net"),
+        )
+        .unwrap();
+        assert_eq!(c.scope, "https://vault.azure.net/.default");
+        assert_eq!(c.tenant_id.as_deref(), Some("tid"));
+    }
+
+    #[test]
+    fn verification() {
+        for host in ["vault.azure.net", "evilvault.azure.net", "v.vault.azure.net.evil.com", "127.0.0.1"] {
+            assert!(matches!(parse(REAL, Some(host)), Err(Error::Authentication { .. })), "{host}");
+        }
+        assert!(parse(REAL, None).is_ok(), "verification can be turned off");
+        let sov = r#"Bearer authorization="https://login.chinacloudapi.cn/t", resource="https://vault.azure.cn""#;
+        assert!(parse(sov, Some("v.vault.azure.cn")).is_ok());
+    }
+
+    #[test]
+    fn cae_claims_and_escapes() {
+        let c = parse(
+            r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ==", resource="https://vault.azure.net""#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.claims.as_deref(), Some("eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="));
+        assert_eq!(c.tenant_id.as_deref(), Some("common"), "the tenant is the authority's first path segment");
+        assert_eq!(params(r#"Bearer a="x\"y, z", b=tok"#), vec![("a".into(), "x\"y, z".into()), ("b".into(), "tok".into())]);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for h in ["", "Bearer", "Bearer =", "Bearer a=\"", "Bearer resource=", "resource=\"x\"", "Basic realm=x", "é=ü"] {
+            let _ = parse(h, Some("v.vault.azure.net"));
+        }
+        assert!(parse("Bearer resource=\"nohost\"", Some("v.vault.azure.net")).is_err());
+    }
+}

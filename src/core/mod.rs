@@ -1,0 +1,11 @@
+//! The platform-independent client: no JavaScript types in here.
+
+pub mod challenge;
+pub mod error;
+pub mod model;
+pub mod pipeline;
+pub mod request;
+pub mod validate;
+pub mod vault_url;
+
+pub use error::{ArgError, Error};

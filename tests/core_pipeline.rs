@@ -1,0 +1,213 @@
+//! The challenge handshake and token cache, against a scripted host (no network).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use keyvault_keys_wasm::core::challenge::Challenge;
+use keyvault_keys_wasm::core::model::KeyOptions;
+use keyvault_keys_wasm::core::pipeline::{AccessToken, Config, Host, Pipeline};
+use keyvault_keys_wasm::core::request::{self, HttpRequest, HttpResponse};
+use keyvault_keys_wasm::core::vault_url::VaultUrl;
+use keyvault_keys_wasm::core::Error;
+
+const CHALLENGE: &str = r#"Bearer authorization="https://login.microsoftonline.com/tenant-a", resource="https://vault.azure.net""#;
+
+/// The scripted host's futures are always ready, so polling once is enough.
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("a scripted future was pending"),
+    }
+}
+
+#[derive(Default)]
+struct Script {
+    responses: RefCell<VecDeque<HttpResponse>>,
+    sent: RefCell<Vec<HttpRequest>>,
+    token_calls: RefCell<Vec<Challenge>>,
+    token_expiry: Cell<Option<f64>>,
+    now: Cell<f64>,
+}
+
+impl Script {
+    fn respond(&self, status: u16, challenge: Option<&str>, body: &str) {
+        let headers = challenge.map(|c| vec![("www-authenticate", c.to_string())]).unwrap_or_default();
+        self.responses.borrow_mut().push_back(HttpResponse { status, headers, body: body.into() });
+    }
+    fn unauthorized(&self, challenge: &str) {
+        self.respond(401, Some(challenge), r#"{"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token."}}"#);
+    }
+    fn ok(&self) {
+        self.respond(200, None, r#"{"value":"v","id":"https://v.vault.azure.net/secrets/k/62909adf7f044dc8b1838da90306af40"}"#);
+    }
+    fn auth_of(&self, i: usize) -> Option<String> {
+        self.sent.borrow()[i].headers.iter().find(|(n, _)| *n == "authorization").map(|(_, v)| v.clone())
+    }
+}
+
+impl Host for Script {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        self.sent.borrow_mut().push(request);
+        self.responses.borrow_mut().pop_front().ok_or(Error::Transport { message: "no scripted response".into() })
+    }
+    async fn get_token(&self, challenge: &Challenge) -> Result<AccessToken, Error> {
+        self.token_calls.borrow_mut().push(challenge.clone());
+        let n = self.token_calls.borrow().len();
+        Ok(AccessToken { token: format!("token-{n}"), expires_on_ms: self.token_expiry.get() })
+    }
+    fn now_ms(&self) -> f64 {
+        self.now.get()
+    }
+}
+
+fn pipeline(verify: bool) -> Pipeline {
+    Pipeline::new(Config {
+        vault: VaultUrl::parse("https://myvault.vault.azure.net", false).unwrap(),
+        api_version: "2025-07-01".into(),
+        verify_challenge_resource: verify,
+    })
+}
+
+fn set_op() -> request::Operation {
+    request::set_key("k", "secret-value", &KeyOptions::default()).unwrap()
+}
+
+#[test]
+fn first_request_is_a_bodiless_probe_then_the_real_one() {
+    let host = Script::default();
+    host.token_expiry.set(Some(3_600_000.0));
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    let p = pipeline(true);
+    block_on(p.send(&host, &set_op())).unwrap();
+
+    let sent = host.sent.borrow();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, None, "the probe carries no body");
+    assert_eq!(host.auth_of(0), None, "the probe carries no token");
+    assert_eq!(sent[0].url, "https://myvault.vault.azure.net/secrets/k?api-version=2025-07-01");
+    assert!(sent[1].body.as_deref().unwrap().contains("secret-value"));
+    drop(sent);
+    assert_eq!(host.auth_of(1).as_deref(), Some("Bearer token-1"));
+    let calls = host.token_calls.borrow();
+    assert_eq!(calls[0].scope, "https://vault.azure.net/.default");
+    assert_eq!(calls[0].tenant_id.as_deref(), Some("tenant-a"));
+}
+
+#[test]
+fn token_is_cached_until_two_minutes_before_expiry() {
+    let host = Script::default();
+    host.token_expiry.set(Some(600_000.0));
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    let p = pipeline(true);
+    block_on(p.send(&host, &set_op())).unwrap();
+
+    host.now.set(479_999.0);
+    host.ok();
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.token_calls.borrow().len(), 1, "still fresh: no new token, no new probe");
+    assert_eq!(host.sent.borrow().len(), 3);
+
+    host.now.set(480_000.0);
+    host.ok();
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.token_calls.borrow().len(), 2, "within two minutes of expiry: a new token");
+    assert_eq!(host.auth_of(3).as_deref(), Some("Bearer token-2"));
+}
+
+#[test]
+fn token_without_expiry_is_not_cached() {
+    let host = Script::default();
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    host.ok();
+    let p = pipeline(true);
+    block_on(p.send(&host, &set_op())).unwrap();
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.token_calls.borrow().len(), 2);
+    assert_eq!(host.sent.borrow().len(), 3, "but the challenge is remembered");
+}
+
+#[test]
+fn rejected_challenge_resource_leaves_nothing_behind() {
+    let host = Script::default();
+    let evil = r#"Bearer authorization="https://login.microsoftonline.com/t", resource="https://evil.example""#;
+    host.unauthorized(evil);
+    let p = pipeline(true);
+    let err = block_on(p.send(&host, &set_op())).unwrap_err();
+    assert!(matches!(&err, Error::Authentication { message } if message.contains("https://evil.example")), "{err:?}");
+    assert!(host.token_calls.borrow().is_empty(), "no token was requested");
+
+    // The next request starts over with a probe: no token, no body.
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.auth_of(1), None);
+    assert_eq!(host.sent.borrow()[1].body, None);
+}
+
+#[test]
+fn verification_can_be_disabled_for_emulators() {
+    let host = Script::default();
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    let p = Pipeline::new(Config {
+        vault: VaultUrl::parse("http://127.0.0.1:8080", true).unwrap(),
+        api_version: "7.5".into(),
+        verify_challenge_resource: false,
+    });
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.sent.borrow()[1].url, "http://127.0.0.1:8080/secrets/k?api-version=7.5");
+}
+
+#[test]
+fn refused_cached_token_is_replaced_once() {
+    let host = Script::default();
+    host.token_expiry.set(Some(3_600_000.0));
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    let p = pipeline(true);
+    block_on(p.send(&host, &set_op())).unwrap();
+
+    // The cached token is refused (revoked): one new token, one resend.
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.token_calls.borrow().len(), 2);
+    assert_eq!(host.auth_of(3).as_deref(), Some("Bearer token-2"));
+
+    // A new tenant in the challenge forces a token for that tenant.
+    host.unauthorized(&CHALLENGE.replace("tenant-a", "tenant-b"));
+    host.ok();
+    block_on(p.send(&host, &set_op())).unwrap();
+    assert_eq!(host.token_calls.borrow()[2].tenant_id.as_deref(), Some("tenant-b"));
+}
+
+#[test]
+fn a_fresh_token_refused_is_the_services_error_not_a_loop() {
+    let host = Script::default();
+    host.unauthorized(CHALLENGE);
+    host.unauthorized(CHALLENGE);
+    let p = pipeline(true);
+    let err = block_on(p.send(&host, &set_op())).unwrap_err();
+    assert!(matches!(err, Error::Service { status: 401, ref code, .. } if code.as_deref() == Some("Unauthorized")), "{err:?}");
+    assert_eq!(host.sent.borrow().len(), 2);
+}
+
+#[test]
+fn service_errors_and_transport_errors_pass_through() {
+    let host = Script::default();
+    host.unauthorized(CHALLENGE);
+    host.respond(403, None, r#"{"error":{"code":"Forbidden","message":"Operation get is not allowed on a disabled secret.","innererror":{"code":"SecretDisabled"}}}"#);
+    let p = pipeline(true);
+    let err = block_on(p.send(&host, &request::get_key("k", None).unwrap())).unwrap_err();
+    assert!(matches!(err, Error::Service { status: 403, ref code, .. } if code.as_deref() == Some("Forbidden")));
+    let err = block_on(p.send(&host, &set_op())).unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }));
+}
