@@ -141,7 +141,7 @@ fn rejected_challenge_resource_leaves_nothing_behind() {
     host.unauthorized(evil);
     let p = pipeline(true);
     let err = block_on(p.send(&host, &set_op())).unwrap_err();
-    assert!(matches!(&err, Error::Authentication { message } if message.contains("https://evil.example")), "{err:?}");
+    assert!(matches!(&err, Error::Authentication { message, .. } if message.contains("https://evil.example")), "{err:?}");
     assert!(host.token_calls.borrow().is_empty(), "no token was requested");
 
     // The next request starts over with a probe: no token, no body.

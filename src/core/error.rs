@@ -37,10 +37,26 @@ pub enum Error {
     Transport { message: String },
 
     /// Obtaining or applying a token failed: a bad challenge, a rejected challenge resource,
-    /// or a credential that threw or returned no token. `cause` is the credential's own error
-    /// when there was one; it is carried by the boundary, not here.
+    /// or a credential that threw or returned no token.
     #[error("{message}")]
-    Authentication { message: String },
+    Authentication { message: String, cause: Option<Cause> },
+}
+
+/// The platform's own error value behind an authentication failure (a JavaScript exception
+/// thrown by the credential), carried through the core untouched.
+#[derive(Clone)]
+pub struct Cause(pub std::rc::Rc<dyn std::any::Any>);
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cause(..)")
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Error {
@@ -53,7 +69,7 @@ impl Error {
     }
 
     pub fn auth(message: impl Into<String>) -> Self {
-        Error::Authentication { message: message.into() }
+        Error::Authentication { message: message.into(), cause: None }
     }
 }
 

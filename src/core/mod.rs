@@ -8,4 +8,4 @@ pub mod request;
 pub mod validate;
 pub mod vault_url;
 
-pub use error::{ArgError, Error};
+pub use error::{ArgError, Cause, Error};

@@ -1,0 +1,26 @@
+/**
+ * The error classes of keyvault-keys-wasm. The wasm core constructs them (they are registered
+ * with it by each entry point), so `instanceof` works for callers.
+ */
+
+/** The service answered with an error, or could not be reached, or answered unreadably. */
+export class KeyVaultError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    this.name = "KeyVaultError";
+    /** HTTP status; undefined when no response arrived. */
+    this.statusCode = details.statusCode;
+    /** The service's error code as sent (e.g. "SecretNotFound"), or REQUEST_SEND_ERROR / PARSE_ERROR. */
+    this.code = details.code;
+    /** The service's x-ms-request-id, for support requests. */
+    this.requestId = details.requestId;
+  }
+}
+
+/** A token could not be obtained or applied: the credential failed, or the challenge was refused. */
+export class AuthenticationError extends Error {
+  constructor(message, details = {}) {
+    super(message, "cause" in details ? { cause: details.cause } : undefined);
+    this.name = "AuthenticationError";
+  }
+}

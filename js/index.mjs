@@ -1,0 +1,3 @@
+// The Node ES module entry: the CommonJS build re-exported, so `import` and `require` share one
+// wasm instance and one set of error classes.
+export { AuthenticationError, KeyClient, KeyVaultError } from "../pkg/node.cjs";

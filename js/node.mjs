@@ -1,0 +1,12 @@
+// Source of pkg/node.cjs (the Node entry, CommonJS), bundled by `npm run build`. It is not
+// loaded from here: __dirname below is pkg/, where the bundle lives beside the wasm.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as wasm from "../pkg/web/keyvault_keys_wasm.js";
+import { defineKeyClient } from "./client.mjs";
+import { nodeHttpClient } from "./node-http.mjs";
+
+wasm.initSync({ module: readFileSync(join(__dirname, "web", "keyvault_keys_wasm_bg.wasm")) });
+
+export const KeyClient = defineKeyClient(wasm, nodeHttpClient);
+export { AuthenticationError, KeyVaultError } from "./errors.mjs";

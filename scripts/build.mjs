@@ -1,0 +1,23 @@
+// `npm run build`: the wasm module and its web glue (wasm-pack), then the Node CommonJS bundle.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { root, run } from "./lib.mjs";
+
+const profile = process.argv.includes("--dev") ? "--dev" : "--release";
+run("wasm-pack", ["build", profile, "--target", "web", "--out-dir", "pkg/web", "--no-pack", "--mode", "no-install"]);
+// wasm-pack leaves a `*` .gitignore, which would also hide the files from `npm pack`.
+rmSync(join(root, "pkg", "web", ".gitignore"), { force: true });
+
+await build({
+  entryPoints: [join(root, "js", "node.mjs")],
+  outfile: join(root, "pkg", "node.cjs"),
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  logLevel: "warning",
+  // The glue's fetch-based loader (unused in Node: the bundle passes the bytes) mentions import.meta.
+  logOverride: { "empty-import-meta": "silent" },
+});
+console.log("built pkg/web and pkg/node.cjs");

@@ -1,0 +1,58 @@
+// `npm test`: installs what the tests need, then runs every suite:
+//   native Rust (core + emulator), wasm in Node, wasm in headless Chromium, node:test suites.
+// A wasm run that executes zero tests is a failure, not a pass.
+import { readdirSync } from "node:fs";
+import {
+  buildEmulator,
+  buildPackage,
+  ensureNpmPackages,
+  ensureToolchain,
+
+  runCapture,
+  startEmulator,
+  step,
+} from "./lib.mjs";
+
+const counts = [];
+
+/** Sums "test result: ok. N passed" lines; fails on zero. */
+function passed(label, output) {
+  const n = [...output.matchAll(/test result: ok\. (\d+) passed/g)].reduce((a, m) => a + Number(m[1]), 0);
+  if (n === 0) throw new Error(`${label}: no tests ran`);
+  counts.push(`${label}: ${n} passed`);
+}
+
+ensureNpmPackages();
+ensureToolchain({ browser: true });
+
+step("native tests: cargo test --workspace");
+passed("cargo test (core + emulator)", await runCapture("cargo", ["test", "--workspace"]));
+
+buildPackage();
+buildEmulator();
+
+const emulator = await startEmulator();
+const env = { ...process.env, KEYVAULT_EMULATOR_URL: emulator.url };
+try {
+  step("wasm in Node: wasm-pack test --node");
+  passed("wasm-pack test --node", await runCapture("wasm-pack", ["test", "--node", "--mode", "no-install"], { env }));
+
+  step("wasm in headless Chromium: wasm-pack test --headless --chrome");
+  const browserEnv = { ...env, WASM_BINDGEN_USE_BROWSER: "1" };
+  passed(
+    "wasm-pack test --headless --chrome",
+    await runCapture("wasm-pack", ["test", "--headless", "--chrome", "--mode", "no-install"], { env: browserEnv }),
+  );
+
+  step("JavaScript suites: node --test");
+  const files = readdirSync("tests/js").filter((f) => f.endsWith(".test.mjs")).map((f) => `tests/js/${f}`);
+  const out = await runCapture("node", ["--test", "--test-reporter=spec", ...files], { env });
+  const m = /ℹ pass (\d+)/.exec(out);
+  if (!m || Number(m[1]) === 0) throw new Error("node --test: no tests ran");
+  counts.push(`node --test: ${m[1]} passed`);
+} finally {
+  emulator.stop();
+}
+
+step("summary");
+for (const line of counts) console.log(line);

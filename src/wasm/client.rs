@@ -1,0 +1,151 @@
+//! `KeyClient`: each method checks its JavaScript arguments, runs the core, converts the result.
+//! Methods return Promises and never throw synchronously: argument errors reject the Promise.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::core::model::{parse_key, parse_properties};
+use crate::core::pipeline::{Config, Pipeline};
+use crate::core::request::{self, Operation};
+use crate::core::validate;
+use crate::core::vault_url::VaultUrl;
+use crate::core::Error;
+
+use super::convert;
+use super::error::to_js;
+use super::host::{Credential, JsHost};
+
+/// The newest stable REST api-version.
+pub const DEFAULT_SERVICE_VERSION: &str = "2025-07-01";
+
+struct Inner {
+    pipeline: Pipeline,
+    host: JsHost,
+}
+
+impl Inner {
+    async fn send(&self, op: &Operation) -> Result<crate::core::request::HttpResponse, Error> {
+        self.pipeline.send(&self.host, op).await
+    }
+}
+
+#[wasm_bindgen]
+pub struct KeyClient {
+    inner: Rc<Inner>,
+}
+
+/// Runs `f` to completion as a Promise. The future owns what it uses (an `Rc` of the client),
+/// so a call in flight never holds a borrow of the JavaScript object.
+fn spawn<F>(f: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(async move { f.await.map_err(to_js) })
+}
+
+fn new_client(vault_url: &JsValue, credential: &JsValue, options: &JsValue, default_http: &JsValue) -> Result<Inner, Error> {
+    let url = convert::string(vault_url, "vaultUrl")?;
+    let credential = Credential::from_js(credential)?;
+    let o = convert::options(options, "options")?;
+    let get_bool = |k| o.as_ref().map_or(Ok(None), |o| convert::opt_bool(o, k, "options"));
+    let allow_insecure = get_bool("allowInsecureConnection")?.unwrap_or(false);
+    let disable_verification = get_bool("disableChallengeResourceVerification")?.unwrap_or(false);
+    let api_version = match &o {
+        Some(o) => convert::opt_string(o, "serviceVersion", "options")?,
+        None => None,
+    }
+    .unwrap_or_else(|| DEFAULT_SERVICE_VERSION.to_string());
+    validate::service_version(&api_version)?;
+    let http_client = match &o {
+        Some(o) => convert::get(o, "httpClient", "options")?,
+        None => JsValue::UNDEFINED,
+    };
+    let http_client = if http_client.is_undefined() { default_http.clone() } else { http_client };
+    let host = JsHost::new(credential, &http_client)?;
+    let vault = VaultUrl::parse(&url, allow_insecure)?;
+    let config = Config { vault, api_version, verify_challenge_resource: !disable_verification };
+    Ok(Inner { pipeline: Pipeline::new(config), host })
+}
+
+#[wasm_bindgen]
+impl KeyClient {
+    /// `new KeyClient(vaultUrl, credential, options?)`; throws `TypeError`/`RangeError`.
+    /// `defaultHttpClient` is the entry point's transport (node:http in Node), used when
+    /// `options.httpClient` is not given; without either, the global `fetch`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        vault_url: JsValue,
+        credential: JsValue,
+        options: JsValue,
+        default_http_client: JsValue,
+    ) -> Result<KeyClient, JsValue> {
+        let inner = new_client(&vault_url, &credential, &options, &default_http_client).map_err(to_js)?;
+        Ok(KeyClient { inner: Rc::new(inner) })
+    }
+
+    /// The vault URL requests go to, normalised (`https://name.vault.azure.net`).
+    #[wasm_bindgen(getter, js_name = vaultUrl)]
+    pub fn vault_url(&self) -> String {
+        self.inner.pipeline.config.vault.origin.clone()
+    }
+
+    /// `setKey(name, value, options?)`: a new version holding `value` and exactly these options.
+    #[wasm_bindgen(js_name = setKey)]
+    pub fn set_key(&self, name: JsValue, value: JsValue, options: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let value = convert::string(&value, "value")?;
+            let options = convert::key_options(&options)?;
+            let response = inner.send(&request::set_key(&name, &value, &options)?).await?;
+            let key = parse_key(response.status, &response.body, response.request_id())?;
+            Ok(convert::key_vault_key(key))
+        })
+    }
+
+    /// `getKey(name, { version }?)`: the latest version, or the one named.
+    #[wasm_bindgen(js_name = getKey)]
+    pub fn get_key(&self, name: JsValue, options: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let version = match convert::options(&options, "options")? {
+                Some(o) => convert::opt_string(&o, "version", "options")?,
+                None => None,
+            };
+            let response = inner.send(&request::get_key(&name, version.as_deref())?).await?;
+            let key = parse_key(response.status, &response.body, response.request_id())?;
+            Ok(convert::key_vault_key(key))
+        })
+    }
+
+    /// `updateKeyProperties(name, version, options?)` or `updateKeyProperties(name, options?)`
+    /// (the latest version): changes only the given properties, never the value.
+    #[wasm_bindgen(js_name = updateKeyProperties)]
+    pub fn update_key_properties(&self, name: JsValue, version_or_options: JsValue, options: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let (version, options) = if version_or_options.is_string() {
+                (version_or_options.as_string(), options)
+            } else if version_or_options.is_undefined() || version_or_options.is_null() {
+                (None, options)
+            } else if options.is_undefined() {
+                (None, version_or_options)
+            } else {
+                return Err(Error::type_error(
+                    "version must be a string; call updateKeyProperties(name, options) for the latest version",
+                ));
+            };
+            let options = convert::key_options(&options)?;
+            let op = request::update_key_properties(&name, version.as_deref(), &options)?;
+            let response = inner.send(&op).await?;
+            let props = parse_properties(response.status, &response.body, response.request_id())?;
+            Ok(convert::key_properties(props))
+        })
+    }
+}

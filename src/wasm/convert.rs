@@ -1,0 +1,174 @@
+//! JavaScript values in and out: argument checking by type, Dates, tags, result objects.
+//! Dates are converted here and nowhere else.
+
+use js_sys::{Array, Date, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::model::{KeyOptions, KeyProperties, KeyVaultKey, Tags};
+use crate::core::validate::unix_seconds;
+use crate::core::{Error, Error as E};
+
+type Result<T> = std::result::Result<T, Error>;
+
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if Array::is_array(v) {
+        "an array".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+pub fn string(v: &JsValue, what: &str) -> Result<String> {
+    v.as_string().ok_or_else(|| E::type_error(format!("{what} must be a string, not {}", type_name(v))))
+}
+
+fn is_absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// An options bag: `undefined`/`null` mean "none"; anything but a plain object is refused.
+pub fn options(v: &JsValue, what: &str) -> Result<Option<Object>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    if !v.is_object() || Array::is_array(v) || v.is_function() {
+        return Err(E::type_error(format!("{what} must be an object, not {}", type_name(v))));
+    }
+    Ok(Some(v.clone().unchecked_into()))
+}
+
+/// `obj[key]`, with a throwing getter reported as a bad argument rather than escaping.
+pub fn get(obj: &Object, key: &str, what: &str) -> Result<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| E::type_error(format!("{what}.{key} could not be read")))
+}
+
+pub fn opt_string(obj: &Object, key: &str, what: &str) -> Result<Option<String>> {
+    let v = get(obj, key, what)?;
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    string(&v, &format!("{what}.{key}")).map(Some)
+}
+
+pub fn opt_bool(obj: &Object, key: &str, what: &str) -> Result<Option<bool>> {
+    let v = get(obj, key, what)?;
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    v.as_bool()
+        .map(Some)
+        .ok_or_else(|| E::type_error(format!("{what}.{key} must be a boolean, not {}", type_name(&v))))
+}
+
+/// A `Date` option as Unix seconds.
+fn opt_date(obj: &Object, key: &str, what: &str) -> Result<Option<i64>> {
+    let v = get(obj, key, what)?;
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    let date = v
+        .dyn_ref::<Date>()
+        .ok_or_else(|| E::type_error(format!("{what}.{key} must be a Date, not {}", type_name(&v))))?;
+    unix_seconds(date.get_time())
+        .map(Some)
+        .ok_or_else(|| E::range_error(format!("{what}.{key} is an invalid Date")))
+}
+
+/// Tags: a plain object (not a Map, not an array) whose values are strings.
+fn opt_tags(obj: &Object, key: &str, what: &str) -> Result<Option<Tags>> {
+    let v = get(obj, key, what)?;
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    let bad_type = || E::type_error(format!("{what}.{key} must be a plain object of strings, not {}", type_name(&v)));
+    if !v.is_object() || Array::is_array(&v) {
+        return Err(bad_type());
+    }
+    let tags: &Object = v.unchecked_ref();
+    let proto = Object::get_prototype_of(tags);
+    if !(proto.is_null() || proto == Object::get_prototype_of(&Object::new())) {
+        return Err(bad_type());
+    }
+    let mut out = Vec::new();
+    for entry in Object::entries(tags).iter() {
+        let pair: Array = entry.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let value = value.as_string().ok_or_else(|| {
+            E::type_error(format!("{what}.{key}[{name:?}] must be a string, not {}", type_name(&value)))
+        })?;
+        out.push((name, value));
+    }
+    Ok(Some(out))
+}
+
+/// The options of `setKey` and `updateKeyProperties`.
+pub fn key_options(v: &JsValue) -> Result<KeyOptions> {
+    let Some(o) = options(v, "options")? else {
+        return Ok(KeyOptions::default());
+    };
+    Ok(KeyOptions {
+        content_type: opt_string(&o, "contentType", "options")?,
+        enabled: opt_bool(&o, "enabled", "options")?,
+        not_before: opt_date(&o, "notBefore", "options")?,
+        expires_on: opt_date(&o, "expiresOn", "options")?,
+        tags: opt_tags(&o, "tags", "options")?,
+    })
+}
+
+// ---- results -------------------------------------------------------------------------------
+
+fn put(target: &Object, key: &str, value: JsValue) {
+    // Data properties on a fresh plain object: cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value);
+}
+
+fn date(seconds: Option<i64>) -> JsValue {
+    match seconds {
+        Some(s) => Date::new(&JsValue::from_f64(s as f64 * 1000.0)).into(),
+        None => JsValue::UNDEFINED,
+    }
+}
+
+fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
+    v.map(Into::into).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn key_properties(p: KeyProperties) -> JsValue {
+    let o = Object::new();
+    put(&o, "id", p.id.into());
+    put(&o, "name", p.name.into());
+    put(&o, "vaultUrl", p.vault_url.into());
+    put(&o, "version", p.version.into());
+    put(&o, "enabled", opt(p.enabled));
+    put(&o, "notBefore", date(p.not_before));
+    put(&o, "expiresOn", date(p.expires_on));
+    put(&o, "createdOn", date(p.created_on));
+    put(&o, "updatedOn", date(p.updated_on));
+    put(&o, "recoveryLevel", opt(p.recovery_level));
+    put(&o, "recoverableDays", opt(p.recoverable_days.map(|d| d as f64)));
+    put(&o, "contentType", opt(p.content_type));
+    let tags = Object::new();
+    for (k, v) in p.tags {
+        // defineProperty, not assignment: a tag named "__proto__" stays an ordinary tag.
+        let desc = Object::new();
+        put(&desc, "value", v.into());
+        put(&desc, "enumerable", true.into());
+        put(&desc, "writable", true.into());
+        put(&desc, "configurable", true.into());
+        let _ = Reflect::define_property(&tags, &JsValue::from_str(&k), &desc);
+    }
+    put(&o, "tags", tags.into());
+    put(&o, "managed", opt(p.managed));
+    o.into()
+}
+
+pub fn key_vault_key(k: KeyVaultKey) -> JsValue {
+    let o = Object::new();
+    put(&o, "name", k.name.into());
+    put(&o, "value", k.value.into());
+    put(&o, "properties", key_properties(k.properties));
+    o.into()
+}

@@ -1,0 +1,77 @@
+//! Core errors become JavaScript errors here, and only here.
+//!
+//! `js/errors.mjs` defines `KeyVaultError` and `AuthenticationError` and registers them on load,
+//! so `instanceof` works for users. Without registration (the wasm module used bare, as in the
+//! wasm-bindgen tests) the same fields are set on a plain `Error` with the same `name`.
+
+use std::cell::RefCell;
+
+use js_sys::{Error as JsError, Function, Object, RangeError, Reflect, TypeError};
+use wasm_bindgen::prelude::*;
+
+use crate::core::{ArgError, Error};
+
+thread_local! {
+    static CLASSES: RefCell<Option<(Function, Function)>> = const { RefCell::new(None) };
+}
+
+/// Called once by the package's entry points with the two public error classes.
+#[wasm_bindgen(js_name = __registerErrorClasses)]
+pub fn register_error_classes(key_vault_error: Function, authentication_error: Function) {
+    CLASSES.with(|c| *c.borrow_mut() = Some((key_vault_error, authentication_error)));
+}
+
+fn set(target: &Object, key: &str, value: JsValue) {
+    // Setting a data property on an object this module just created cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value);
+}
+
+fn opt_str(s: Option<String>) -> JsValue {
+    s.map(|s| JsValue::from_str(&s)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Builds `new Class(message, details)` with a registered class, or a plain `Error` carrying
+/// `name` and the details as own properties.
+fn construct(pick: fn(&(Function, Function)) -> Function, name: &str, message: &str, details: Object) -> JsValue {
+    let registered = CLASSES.with(|c| c.borrow().as_ref().map(pick));
+    if let Some(class) = registered {
+        let args = js_sys::Array::of2(&JsValue::from_str(message), &details);
+        if let Ok(err) = Reflect::construct(&class, &args) {
+            return err;
+        }
+    }
+    let err = JsError::new(message);
+    err.set_name(name);
+    let _ = Object::assign(&err, &details);
+    err.into()
+}
+
+pub fn to_js(err: Error) -> JsValue {
+    let details = Object::new();
+    match err {
+        Error::Argument { kind: ArgError::Type, message } => TypeError::new(&message).into(),
+        Error::Argument { kind: ArgError::Range, message } => RangeError::new(&message).into(),
+        Error::Service { status, code, message, request_id } => {
+            set(&details, "statusCode", status.into());
+            set(&details, "code", opt_str(code));
+            set(&details, "requestId", opt_str(request_id));
+            construct(|c| c.0.clone(), "KeyVaultError", &message, details)
+        }
+        Error::Parse { status, message, request_id } => {
+            set(&details, "statusCode", status.into());
+            set(&details, "code", "PARSE_ERROR".into());
+            set(&details, "requestId", opt_str(request_id));
+            construct(|c| c.0.clone(), "KeyVaultError", &message, details)
+        }
+        Error::Transport { message } => {
+            set(&details, "code", "REQUEST_SEND_ERROR".into());
+            construct(|c| c.0.clone(), "KeyVaultError", &message, details)
+        }
+        Error::Authentication { message, cause } => {
+            if let Some(cause) = cause.and_then(|c| c.0.downcast_ref::<JsValue>().cloned()) {
+                set(&details, "cause", cause);
+            }
+            construct(|c| c.1.clone(), "AuthenticationError", &message, details)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// Test helpers: the emulator URL, clients pointed at it, code blocks from Markdown files.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const repoFile = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+let started;
+
+/** The emulator `npm test` started (KEYVAULT_EMULATOR_URL), or one started here for this file. */
+export async function emulatorUrl() {
+  if (process.env.KEYVAULT_EMULATOR_URL) return process.env.KEYVAULT_EMULATOR_URL;
+  started ??= new Promise((resolve, reject) => {
+    const child = spawn(repoFile("target/emulator/keyvault-emulator"), ["--port", "0"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    child.on("error", reject);
+    process.on("exit", () => child.kill());
+    child.unref();
+    child.stdout.unref?.();
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      const m = /listening on (\S+)$/.exec(line);
+      m ? resolve(m[1]) : reject(new Error(line));
+    });
+  });
+  return started;
+}
+
+export const emulatorOptions = Object.freeze({
+  allowInsecureConnection: true,
+  disableChallengeResourceVerification: true,
+});
+
+export function uniqueName(prefix) {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Fenced code blocks of a Markdown file whose info string is one of `langs`, in order. */
+export function codeBlocks(path, langs = ["js", "javascript"]) {
+  const text = readFileSync(repoFile(path), "utf8");
+  const blocks = [];
+  const re = /^```(\S*)[^\n]*\n([\s\S]*?)^```/gm;
+  for (let m; (m = re.exec(text)); ) {
+    if (langs.includes(m[1])) blocks.push(m[2]);
+  }
+  return blocks;
+}
