@@ -1,0 +1,104 @@
+// The packed tarball, installed into a fresh project the way users get it: Node ESM and CJS,
+// and a Vite app (build + preview, and the dev server) in headless Chromium, with no plugin.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { emulatorUrl, repoFile } from "./helpers.mjs";
+
+const app = repoFile("target/packaging-app");
+const vite = repoFile("node_modules/vite/bin/vite.js");
+let vault, browser;
+
+before(async () => {
+  vault = await emulatorUrl();
+  rmSync(app, { recursive: true, force: true });
+  mkdirSync(app, { recursive: true });
+  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: repoFile("") })
+    .toString()
+    .trim()
+    .split("\n")
+    .at(-1);
+  writeFileSync(`${app}/package.json`, JSON.stringify({ name: "app", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", `./${tarball}`], { cwd: app, stdio: "ignore" });
+  writeFileSync(`${app}/index.html`, '<!doctype html><title>loading</title><script type="module" src="/main.js"></script>');
+  writeFileSync(
+    `${app}/main.js`,
+    'import { KeyClient, KeyVaultError } from "keyvault-keys-wasm";\n' +
+      "Object.assign(window, { KeyClient, KeyVaultError });\ndocument.title = 'ready';\n",
+  );
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("installed tarball: ESM import and CJS require in Node", () => {
+  const script = (code, type) =>
+    execFileSync("node", [`--input-type=${type}`, "-e", code], { cwd: app, env: { ...process.env, VAULT: vault } }).toString();
+  const esm = `import { KeyClient } from "keyvault-keys-wasm";
+    const c = new KeyClient(process.env.VAULT, () => "t", { allowInsecureConnection: true, disableChallengeResourceVerification: true });
+    console.log((await c.setKey("pack-esm", "esm ok")).value);`;
+  const cjs = `const { KeyClient } = require("keyvault-keys-wasm");
+    const c = new KeyClient(process.env.VAULT, () => "t", { allowInsecureConnection: true, disableChallengeResourceVerification: true });
+    c.setKey("pack-cjs", "cjs ok").then((k) => console.log(k.value));`;
+  assert.equal(script(esm, "module").trim(), "esm ok");
+  assert.equal(script(cjs, "commonjs").trim(), "cjs ok");
+});
+
+/** Starts `vite <args>` in the app and resolves to its local URL. */
+function startVite(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, ...args, "--host", "127.0.0.1", "--port", "0"], { cwd: app });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""));
+      if (m) resolve({ url: m[1], stop: () => child.kill() });
+    });
+    child.on("exit", (code) => reject(new Error(`vite ${args.join(" ")} exited (${code}): ${out}`)));
+  });
+}
+
+async function roundTripIn(url) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.title === "ready", null, { timeout: 20_000 });
+    return await page.evaluate(async (vaultUrl) => {
+      const client = new window.KeyClient(vaultUrl, async () => "t", {
+        allowInsecureConnection: true,
+        disableChallengeResourceVerification: true,
+      });
+      const set = await client.setKey(`vite-${Date.now()}`, "via vite");
+      const missing = await client.getKey(`absent-${Date.now()}`).catch((e) => e);
+      return [set.value, missing instanceof window.KeyVaultError, missing.statusCode];
+    }, vault);
+  } finally {
+    await page.close();
+  }
+}
+
+test("Vite build (no plugin, no config) serves a working client", async () => {
+  execFileSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: app, stdio: "inherit" });
+  const server = await startVite(["preview", "--strictPort", "false"]);
+  try {
+    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404]);
+  } finally {
+    server.stop();
+  }
+});
+
+test("Vite dev server (dependency pre-bundling) serves a working client", async () => {
+  const server = await startVite([]);
+  try {
+    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404]);
+  } finally {
+    server.stop();
+  }
+});
