@@ -1,0 +1,297 @@
+//! Wire models of the secrets data plane (`ref/spec/2025-07-01/secrets.json`) and their
+//! validation.
+//!
+//! Request bodies are parsed into the store's [`NewSecret`] / [`SecretPatch`]; responses are
+//! written from a [`SecretRecord`] in the field order the real service uses. Limits come from
+//! the service docs (`ref/SERVICE-NOTES.md` §8); where the service's wording is unknown the
+//! messages are our own, always with code `BadParameter`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::store::{NewSecret, SecretPatch, SecretRecord, Tags};
+
+/// "25 KB" (About secrets) read as 25 × 1024 bytes.
+pub const MAX_VALUE_BYTES: usize = 25 * 1024;
+pub const MAX_CONTENT_TYPE_CHARS: usize = 255;
+pub const MAX_TAGS: usize = 15;
+pub const MAX_TAG_CHARS: usize = 256;
+pub const MAX_NAME_CHARS: usize = 127;
+/// The range of .NET `DateTime` (0001-01-01 .. 9999-12-31T23:59:59), which the service is
+/// assumed to use for `nbf`/`exp`; anything outside it cannot be a real date there.
+pub const MIN_UNIX_TIME: i64 = -62_135_596_800;
+pub const MAX_UNIX_TIME: i64 = 253_402_300_799;
+
+/// The deletion recovery level every secret reports (soft delete on, purge allowed).
+pub const RECOVERY_LEVEL: &str = "Recoverable+Purgeable";
+/// Soft-delete retention in days, reported as `recoverableDays`.
+pub const RECOVERABLE_DAYS: u32 = 90;
+
+/// `SecretAttributes` as a request carries them; read-only fields are ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributesIn {
+    enabled: Option<bool>,
+    nbf: Option<i64>,
+    exp: Option<i64>,
+}
+
+/// `SecretSetParameters`: the body of `PUT /secrets/{name}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretSetParameters {
+    value: Option<String>,
+    content_type: Option<String>,
+    tags: Option<Tags>,
+    attributes: Option<AttributesIn>,
+}
+
+/// `SecretUpdateParameters`: the body of `PATCH /secrets/{name}/{version}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretUpdateParameters {
+    content_type: Option<String>,
+    tags: Option<Tags>,
+    attributes: Option<AttributesIn>,
+}
+
+/// Parses and validates a `SecretSetParameters` body.
+pub fn parse_set(body: &[u8]) -> Result<NewSecret, ApiError> {
+    let params: SecretSetParameters = parse_json(body)?;
+    let value = params
+        .value
+        .ok_or_else(|| ApiError::bad_parameter("The parameter 'value' is required."))?;
+    if value.len() > MAX_VALUE_BYTES {
+        return Err(ApiError::bad_parameter(format!(
+            "The secret value is {} bytes long; the maximum is {MAX_VALUE_BYTES} bytes.",
+            value.len()
+        )));
+    }
+    let attributes = params.attributes.unwrap_or_default();
+    validate_properties(
+        params.content_type.as_deref(),
+        params.tags.as_ref(),
+        &attributes,
+    )?;
+    Ok(NewSecret {
+        value,
+        content_type: params.content_type,
+        tags: params.tags,
+        enabled: attributes.enabled,
+        not_before: attributes.nbf,
+        expires: attributes.exp,
+    })
+}
+
+/// Parses and validates a `SecretUpdateParameters` body.
+pub fn parse_update(body: &[u8]) -> Result<SecretPatch, ApiError> {
+    let params: SecretUpdateParameters = parse_json(body)?;
+    let attributes = params.attributes.unwrap_or_default();
+    validate_properties(
+        params.content_type.as_deref(),
+        params.tags.as_ref(),
+        &attributes,
+    )?;
+    Ok(SecretPatch {
+        content_type: params.content_type,
+        tags: params.tags,
+        enabled: attributes.enabled,
+        not_before: attributes.nbf,
+        expires: attributes.exp,
+    })
+}
+
+/// Checks an object name: `[0-9a-zA-Z-]{1,127}`.
+pub fn validate_name(name: &str) -> Result<(), ApiError> {
+    let valid = !name.is_empty()
+        && name.len() <= MAX_NAME_CHARS
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_name(name))
+    }
+}
+
+/// Checks a version id: 32 hex characters (ids are case-insensitive, so either case).
+pub fn validate_version(version: &str) -> Result<(), ApiError> {
+    if version.len() == 32 && version.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_parameter(format!(
+            "The request URI contains an invalid version: {version}"
+        )))
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_parameter(format!("The request body is invalid: {e}")))
+}
+
+fn validate_properties(
+    content_type: Option<&str>,
+    tags: Option<&Tags>,
+    attributes: &AttributesIn,
+) -> Result<(), ApiError> {
+    if let Some(ct) = content_type {
+        if ct.chars().count() > MAX_CONTENT_TYPE_CHARS {
+            return Err(ApiError::bad_parameter(format!(
+                "The parameter 'contentType' is longer than {MAX_CONTENT_TYPE_CHARS} characters."
+            )));
+        }
+    }
+    if let Some(tags) = tags {
+        validate_tags(tags)?;
+    }
+    for (field, value) in [("nbf", attributes.nbf), ("exp", attributes.exp)] {
+        if let Some(t) = value {
+            if !(MIN_UNIX_TIME..=MAX_UNIX_TIME).contains(&t) {
+                return Err(ApiError::bad_parameter(format!(
+                    "The attribute '{field}' is out of range: {t}."
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_tags(tags: &Tags) -> Result<(), ApiError> {
+    if tags.len() > MAX_TAGS {
+        return Err(ApiError::bad_parameter(format!(
+            "There are {} tags; the maximum is {MAX_TAGS}.",
+            tags.len()
+        )));
+    }
+    for (name, value) in tags {
+        if name.chars().count() > MAX_TAG_CHARS {
+            return Err(ApiError::bad_parameter(format!(
+                "A tag name is longer than {MAX_TAG_CHARS} characters."
+            )));
+        }
+        if value.chars().count() > MAX_TAG_CHARS {
+            return Err(ApiError::bad_parameter(format!(
+                "The value of a tag is longer than {MAX_TAG_CHARS} characters."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `SecretAttributes` as the service returns them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributesOut {
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp: Option<i64>,
+    created: i64,
+    updated: i64,
+    recovery_level: &'static str,
+    recoverable_days: u32,
+}
+
+/// `SecretBundle`, fields in the real service's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretBundle<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_type: Option<&'a str>,
+    id: String,
+    attributes: AttributesOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a Tags>,
+}
+
+/// The `SecretBundle` JSON for `record`; `base` is the vault URL (`http://host:port`).
+/// `with_value` is false for PATCH responses, which never carry the value.
+pub fn secret_bundle_json(base: &str, record: &SecretRecord, with_value: bool) -> String {
+    let v = &record.version;
+    let bundle = SecretBundle {
+        value: with_value.then_some(v.value.as_str()),
+        content_type: v.content_type.as_deref(),
+        id: format!("{base}/secrets/{}/{}", record.name, v.version),
+        attributes: AttributesOut {
+            enabled: v.enabled,
+            nbf: v.not_before,
+            exp: v.expires,
+            created: v.created,
+            updated: v.updated,
+            recovery_level: RECOVERY_LEVEL,
+            recoverable_days: RECOVERABLE_DAYS,
+        },
+        tags: v.tags.as_ref(),
+    };
+    // Strings, integers and string maps always serialize.
+    serde_json::to_string(&bundle).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SecretVersion;
+
+    #[test]
+    fn bundle_field_order_matches_the_service() {
+        let record = SecretRecord {
+            name: "UpdateTest".into(),
+            version: SecretVersion {
+                version: "62909adf7f044dc8b1838da90306af40".into(),
+                value: "secretValue".into(),
+                content_type: Some("xyz".into()),
+                tags: Some(Tags::new()),
+                enabled: true,
+                not_before: None,
+                expires: Some(4_102_444_800),
+                created: 1_629_853_101,
+                updated: 1_629_853_101,
+            },
+        };
+        assert_eq!(
+            secret_bundle_json("https://v.vault.azure.net", &record, true),
+            concat!(
+                r#"{"value":"secretValue","contentType":"xyz","#,
+                r#""id":"https://v.vault.azure.net/secrets/UpdateTest/62909adf7f044dc8b1838da90306af40","#,
+                r#""attributes":{"enabled":true,"exp":4102444800,"created":1629853101,"updated":1629853101,"#,
+                r#""recoveryLevel":"Recoverable+Purgeable","recoverableDays":90},"tags":{}}"#
+            )
+        );
+        assert!(!secret_bundle_json("b", &record, false).contains("secretValue"));
+    }
+
+    #[test]
+    fn set_parameters_are_validated() {
+        assert!(
+            parse_set(br#"{"value":"v","attributes":{"created":5,"recoveryLevel":"x"}}"#).is_ok()
+        );
+        for bad in [
+            &br#"{"contentType":"x"}"#[..],
+            br#"{"value":5}"#,
+            br#"{"value":"v","tags":{"a":1}}"#,
+            br#"{"value":"v","attributes":{"exp":1.5}}"#,
+            br#"{"value":"v","attributes":{"exp":253402300800}}"#,
+            br#"{"value":"v","attributes":{"enabled":"yes"}}"#,
+            br#"[]"#,
+            b"",
+            b"{",
+        ] {
+            let err = parse_set(bad).unwrap_err();
+            assert_eq!(err.code, "BadParameter", "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn names_and_versions() {
+        assert!(validate_name("a-Z-09").is_ok());
+        assert!(validate_name(&"a".repeat(127)).is_ok());
+        assert!(validate_name(&"a".repeat(128)).is_err());
+        assert!(validate_name("a_b").is_err());
+        assert!(validate_name("").is_err());
+        assert!(validate_version("62909ADF7f044dc8b1838da90306af40").is_ok());
+        assert!(validate_version("62909adf").is_err());
+    }
+}
