@@ -27,6 +27,33 @@ export async function emulatorUrl() {
   return started;
 }
 
+/**
+ * A separate emulator for one test file, with its own flags (faults, data file, ...).
+ * Resolves to { url, child, stop() }; stop() resolves when the process has exited.
+ */
+export function startEmulator(args = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(repoFile("target/emulator/keyvault-emulator"), ["--port", "0", ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    child.on("error", reject);
+    const exited = new Promise((r) => child.on("exit", r));
+    process.on("exit", () => child.kill("SIGKILL"));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      const m = /listening on (\S+)$/.exec(line);
+      if (!m) return reject(new Error(line));
+      resolve({
+        url: m[1],
+        child,
+        stop(signal = "SIGTERM") {
+          child.kill(signal);
+          return exited;
+        },
+      });
+    });
+  });
+}
+
 export const emulatorOptions = Object.freeze({
   allowInsecureConnection: true,
   disableChallengeResourceVerification: true,
