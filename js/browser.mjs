@@ -6,4 +6,4 @@ import { defineKeyClient } from "./client.mjs";
 await init();
 
 export const KeyClient = defineKeyClient(wasm);
-export { AuthenticationError, KeyVaultError } from "./errors.mjs";
+export { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";

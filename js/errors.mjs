@@ -24,3 +24,19 @@ export class AuthenticationError extends Error {
     this.name = "AuthenticationError";
   }
 }
+
+/** The caller's abortSignal fired, or the call's timeoutInMs passed. */
+export class AbortError extends Error {
+  constructor(message = "The operation was aborted.") {
+    super(message);
+    this.name = "AbortError";
+  }
+}
+
+/** pollUntilDone() on a poller whose stopPolling() was called. */
+export class PollerStoppedError extends Error {
+  constructor(message = "The poller was stopped.") {
+    super(message);
+    this.name = "PollerStoppedError";
+  }
+}

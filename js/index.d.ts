@@ -40,6 +40,8 @@ export interface HttpRequest {
   /** Lower-case names. */
   headers: Record<string, string>;
   body?: string;
+  /** Fires when the caller aborts or the call times out: stop the request. */
+  abortSignal?: AbortSignal;
 }
 
 /** A response as a transport returns it. */
@@ -74,8 +76,8 @@ export interface KeyProperties {
   readonly id: string;
   readonly name: string;
   readonly vaultUrl: string;
-  /** 32 hexadecimal characters. */
-  readonly version: string;
+  /** 32 hexadecimal characters; undefined for items of `listPropertiesOfKeys` (no version named). */
+  readonly version?: string;
   enabled?: boolean;
   notBefore?: Date;
   expiresOn?: Date;
@@ -99,8 +101,16 @@ export interface KeyVaultKey {
   readonly properties: KeyProperties;
 }
 
+/** What every method accepts. */
+export interface OperationOptions {
+  /** Aborting rejects the call at once with `AbortError` and cancels its request. */
+  abortSignal?: AbortSignal;
+  /** Rejects the call with `AbortError` after this many milliseconds. */
+  timeoutInMs?: number;
+}
+
 /** Properties `setKey` stores with the new version. Anything not given is not carried over. */
-export interface SetKeyOptions {
+export interface SetKeyOptions extends OperationOptions {
   /** At most 255 characters. */
   contentType?: string;
   /** Default true. */
@@ -114,9 +124,89 @@ export interface SetKeyOptions {
 /** Properties to change; the others stay as they are. `tags` replaces the whole set. */
 export type UpdateKeyPropertiesOptions = SetKeyOptions;
 
-export interface GetKeyOptions {
+export interface GetKeyOptions extends OperationOptions {
   /** A specific version; default the latest. */
   version?: string;
+}
+
+/** A soft-deleted key. The deletion fields are on the object and on `properties`. */
+export interface DeletedKey {
+  readonly name: string;
+  readonly properties: KeyProperties & {
+    readonly recoveryId?: string;
+    readonly deletedOn?: Date;
+    readonly scheduledPurgeDate?: Date;
+  };
+  /** `https://{vault}/deletedsecrets/{name}`; undefined in a vault without soft delete. */
+  readonly recoveryId?: string;
+  readonly deletedOn?: Date;
+  /** When the service will purge it for good. */
+  readonly scheduledPurgeDate?: Date;
+}
+
+export interface PageSettings {
+  /** Where to continue: a page's `continuationToken` (the service's link to the next page). */
+  continuationToken?: string;
+  /** Items per page, 1-25 (the service's default and maximum is 25). */
+  maxPageSize?: number;
+}
+
+/**
+ * Items one by one with `for await`, or page by page with `byPage()`. Pages are requested
+ * lazily, one request each; each page array carries the `continuationToken` of the next.
+ */
+export interface PagedAsyncIterableIterator<T> {
+  next(): Promise<IteratorResult<T>>;
+  [Symbol.asyncIterator](): PagedAsyncIterableIterator<T>;
+  byPage(settings?: PageSettings): AsyncIterableIterator<T[] & { readonly continuationToken?: string }>;
+}
+
+export interface PollOperationState<TResult> {
+  readonly isStarted: boolean;
+  readonly isCompleted: boolean;
+  readonly isCancelled: boolean;
+  readonly error?: Error;
+  readonly result?: TResult;
+}
+
+/** A long-running operation, as @azure/core-lro's PollerLike. */
+export interface PollerLike<TState extends PollOperationState<TResult>, TResult> {
+  /** One request: starts the operation or checks on it. */
+  poll(options?: OperationOptions): Promise<void>;
+  /** Polls every `intervalInMs` until done; resolves to the result. */
+  pollUntilDone(options?: OperationOptions): Promise<TResult>;
+  /** Called with the state after each poll; returns the unsubscribe function. */
+  onProgress(callback: (state: TState) => void): () => void;
+  isDone(): boolean;
+  /** Stops `pollUntilDone`, which then rejects with `PollerStoppedError`. */
+  stopPolling(): void;
+  isStopped(): boolean;
+  getOperationState(): TState;
+  getResult(): TResult | undefined;
+  /** The state, for `resumeFrom`. */
+  toString(): string;
+}
+
+export interface KeyPollerOptions extends OperationOptions {
+  /** Time between polls. Default 2000. */
+  intervalInMs?: number;
+  /** `poller.toString()` of an earlier poller for the same key: continue instead of starting over. */
+  resumeFrom?: string;
+}
+
+export type DeleteKeyPoller = PollerLike<PollOperationState<DeletedKey>, DeletedKey>;
+export type RecoverDeletedKeyPoller = PollerLike<PollOperationState<KeyProperties>, KeyProperties>;
+
+export interface ListOptions extends OperationOptions {}
+
+export interface NearExpiryOptions extends OperationOptions {
+  /** ISO-8601 duration. Default `"P30D"`, the window of Key Vault's near-expiry event. */
+  within?: string;
+}
+
+export interface RotateKeyOptions extends OperationOptions {
+  /** The new version expires this long from now (ISO-8601, e.g. `"P90D"`). Default: no expiry. */
+  expiresIn?: string;
 }
 
 export declare class KeyClient {
@@ -143,6 +233,43 @@ export declare class KeyClient {
   updateKeyProperties(name: string, version: string, options?: UpdateKeyPropertiesOptions): Promise<KeyProperties>;
   /** Changes properties of the latest version; never the value. */
   updateKeyProperties(name: string, options?: UpdateKeyPropertiesOptions): Promise<KeyProperties>;
+
+  /** Every key's latest version (no values). */
+  listPropertiesOfKeys(options?: ListOptions): PagedAsyncIterableIterator<KeyProperties>;
+  /** Every version of one key (no values). */
+  listPropertiesOfKeyVersions(name: string, options?: ListOptions): PagedAsyncIterableIterator<KeyProperties>;
+  /** Keys that are deleted but not yet purged. */
+  listDeletedKeys(options?: ListOptions): PagedAsyncIterableIterator<DeletedKey>;
+  /**
+   * Latest versions whose `expiresOn` falls within `within` from now, or has passed: what Key
+   * Vault's near-expiry and expired events would have signalled, for a scheduled rotation job.
+   */
+  listPropertiesOfKeysNearExpiry(options?: NearExpiryOptions): PagedAsyncIterableIterator<KeyProperties>;
+
+  /**
+   * Deletes a key (all versions). Resolves once the service accepted the deletion; the poller
+   * finishes when the deleted key is visible (the service takes a few seconds).
+   */
+  beginDeleteKey(name: string, options?: KeyPollerOptions): Promise<DeleteKeyPoller>;
+  /** Recovers a deleted key; the poller finishes when the key can be read again. */
+  beginRecoverDeletedKey(name: string, options?: KeyPollerOptions): Promise<RecoverDeletedKeyPoller>;
+  getDeletedKey(name: string, options?: OperationOptions): Promise<DeletedKey>;
+  /** Deletes a deleted key for good. */
+  purgeDeletedKey(name: string, options?: OperationOptions): Promise<void>;
+  /** An opaque backup of every version of a key, for `restoreKeyBackup` (same vault or another in the same geography). */
+  backupKey(name: string, options?: OperationOptions): Promise<Uint8Array>;
+  /** Restores a backup; the name must not exist (live or deleted). */
+  restoreKeyBackup(backup: Uint8Array, options?: OperationOptions): Promise<KeyProperties>;
+
+  /**
+   * Writes a new version with `newValue` (or `newValue(current)`), carrying the current
+   * version's `contentType`, `tags` and `enabled` forward, which `setKey` alone would drop.
+   */
+  rotateKey(
+    name: string,
+    newValue: string | ((current: KeyVaultKey) => string | Promise<string>),
+    options?: RotateKeyOptions,
+  ): Promise<KeyVaultKey>;
 }
 
 /** The service answered with an error, could not be reached, or answered unreadably. */
@@ -163,4 +290,14 @@ export declare class KeyVaultError extends Error {
 /** No token could be obtained or applied. `cause` holds the credential's own error, if any. */
 export declare class AuthenticationError extends Error {
   readonly name: "AuthenticationError";
+}
+
+/** The call's `abortSignal` fired or its `timeoutInMs` passed. */
+export declare class AbortError extends Error {
+  readonly name: "AbortError";
+}
+
+/** `pollUntilDone()` of a poller that was stopped with `stopPolling()`. */
+export declare class PollerStoppedError extends Error {
+  readonly name: "PollerStoppedError";
 }

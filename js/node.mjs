@@ -9,4 +9,4 @@ import { nodeHttpClient } from "./node-http.mjs";
 wasm.initSync({ module: readFileSync(join(__dirname, "web", "keyvault_keys_wasm_bg.wasm")) });
 
 export const KeyClient = defineKeyClient(wasm, nodeHttpClient);
-export { AuthenticationError, KeyVaultError } from "./errors.mjs";
+export { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";

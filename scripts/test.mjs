@@ -1,5 +1,6 @@
 // `npm test`: installs what the tests need, then runs every suite:
-//   native Rust (core + emulator), wasm in Node, wasm in headless Chromium, node:test suites.
+//   type pins (tsc), native Rust (core + emulator), wasm in Node, wasm in headless Chromium,
+//   node:test suites (package, seed, README, lifecycle, browser entry, packed tarball + Vite).
 // A wasm run that executes zero tests is a failure, not a pass.
 import { readdirSync } from "node:fs";
 import {
@@ -7,7 +8,7 @@ import {
   buildPackage,
   ensureNpmPackages,
   ensureToolchain,
-
+  run,
   runCapture,
   startEmulator,
   step,
@@ -24,6 +25,10 @@ function passed(label, output) {
 
 ensureNpmPackages();
 ensureToolchain({ browser: true });
+
+step("type pins: tsc on tests/types against js/index.d.ts");
+run("npx", ["tsc", "-p", "tests/types/tsconfig.json"]);
+counts.push("tsc tests/types: ok");
 
 step("native tests: cargo test --workspace");
 passed("cargo test (core + emulator)", await runCapture("cargo", ["test", "--workspace"]));

@@ -211,3 +211,34 @@ fn service_errors_and_transport_errors_pass_through() {
     let err = block_on(p.send(&host, &set_op())).unwrap_err();
     assert!(matches!(err, Error::Transport { .. }));
 }
+
+#[test]
+fn next_links_must_stay_on_the_vault() {
+    let p = pipeline(true);
+    // The real service writes the default port into nextLink.
+    let op = p.next_page("https://myvault.vault.azure.net:443/secrets?api-version=7.3&$skiptoken=abc&maxresults=5").unwrap();
+    assert_eq!(op.path, "/secrets?api-version=7.3&$skiptoken=abc&maxresults=5");
+    for bad in [
+        "https://evil.example/secrets?api-version=7.3",
+        "http://myvault.vault.azure.net/secrets",
+        "https://myvault.vault.azure.net.evil.example/secrets",
+        "https://myvault.vault.azure.net:8443/secrets",
+        "/secrets?x",
+        "garbage",
+    ] {
+        assert!(matches!(p.next_page(bad), Err(Error::Argument { .. })), "{bad}");
+    }
+
+    let host = Script::default();
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    block_on(p.send(&host, &op)).unwrap();
+    assert_eq!(
+        host.sent.borrow()[1].url,
+        "https://myvault.vault.azure.net/secrets?api-version=7.3&$skiptoken=abc&maxresults=5",
+        "the link's own api-version is kept, not doubled"
+    );
+    host.ok();
+    block_on(p.send(&host, &request::list_keys(Some(5)).unwrap())).unwrap();
+    assert_eq!(host.sent.borrow()[2].url, "https://myvault.vault.azure.net/secrets?maxresults=5&api-version=2025-07-01");
+}

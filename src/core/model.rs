@@ -28,6 +28,22 @@ pub struct KeyProperties {
     pub managed: Option<bool>,
 }
 
+/// A soft-deleted key: its last version's properties plus the deletion's facts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeletedKey {
+    pub properties: KeyProperties,
+    pub recovery_id: Option<String>,
+    pub deleted_on: Option<i64>,
+    pub scheduled_purge_date: Option<i64>,
+}
+
+/// One page of a listing; `next_link` is the service's absolute URL of the next page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_link: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyVaultKey {
     pub name: String,
@@ -117,6 +133,12 @@ struct WireAttributes {
 #[derive(Deserialize)]
 struct WireSecretBundle {
     value: Option<String>,
+    #[serde(rename = "recoveryId")]
+    recovery_id: Option<String>,
+    #[serde(rename = "deletedDate")]
+    deleted_date: Option<i64>,
+    #[serde(rename = "scheduledPurgeDate")]
+    scheduled_purge_date: Option<i64>,
     id: Option<String>,
     #[serde(rename = "contentType")]
     content_type: Option<String>,
@@ -161,19 +183,25 @@ pub fn parse_id(id: &str) -> Option<(String, String, String)> {
     Some((vault_url, name.to_string(), version.to_string()))
 }
 
-fn parse_bundle(status: u16, body: &str, request_id: Option<&str>) -> Result<(Option<String>, KeyProperties)> {
-    let parse_err = |message: String| Error::Parse {
-        status,
-        message,
-        request_id: request_id.map(str::to_string),
-    };
-    let wire: WireSecretBundle = serde_json::from_str(body)
-        .map_err(|e| parse_err(format!("the service's response could not be read: {e}")))?;
-    let id = wire.id.ok_or_else(|| parse_err("the service's response has no id".into()))?;
-    let (vault_url, name, version) =
-        parse_id(&id).ok_or_else(|| parse_err(format!("the service's response has an unexpected id: {id}")))?;
-    let a = wire.attributes.unwrap_or_default();
-    let props = KeyProperties {
+fn parse_err(status: u16, request_id: Option<&str>, message: String) -> Error {
+    Error::Parse { status, message, request_id: request_id.map(str::to_string) }
+}
+
+fn read_json<'a, T: Deserialize<'a>>(status: u16, body: &'a str, request_id: Option<&str>) -> Result<T> {
+    serde_json::from_str(body)
+        .map_err(|e| parse_err(status, request_id, format!("the service's response could not be read: {e}")))
+}
+
+fn parse_bundle(status: u16, body: &str, request_id: Option<&str>) -> Result<WireSecretBundle> {
+    read_json(status, body, request_id)
+}
+
+/// The public shape of a bundle or list item; `None` when its id is missing or not a secret's.
+fn properties(wire: &mut WireSecretBundle) -> Option<KeyProperties> {
+    let id = wire.id.take()?;
+    let (vault_url, name, version) = parse_id(&id)?;
+    let a = wire.attributes.take().unwrap_or_default();
+    Some(KeyProperties {
         id,
         name,
         vault_url,
@@ -185,27 +213,99 @@ fn parse_bundle(status: u16, body: &str, request_id: Option<&str>) -> Result<(Op
         updated_on: a.updated,
         recovery_level: a.recovery_level,
         recoverable_days: a.recoverable_days,
-        content_type: wire.content_type,
-        tags: wire.tags,
+        content_type: wire.content_type.take(),
+        tags: std::mem::take(&mut wire.tags),
         managed: wire.managed,
-    };
-    Ok((wire.value, props))
+    })
+}
+
+fn required_properties(status: u16, wire: &mut WireSecretBundle, request_id: Option<&str>) -> Result<KeyProperties> {
+    let id = wire.id.clone().unwrap_or_default();
+    properties(wire).ok_or_else(|| parse_err(status, request_id, format!("the service's response has an unexpected id: {id:?}")))
 }
 
 /// A `SecretBundle` that must carry a value (set, get).
 pub fn parse_key(status: u16, body: &str, request_id: Option<&str>) -> Result<KeyVaultKey> {
-    let (value, properties) = parse_bundle(status, body, request_id)?;
-    let value = value.ok_or_else(|| Error::Parse {
-        status,
-        message: "the service's response has no value".into(),
-        request_id: request_id.map(str::to_string),
-    })?;
+    let mut wire = parse_bundle(status, body, request_id)?;
+    let properties = required_properties(status, &mut wire, request_id)?;
+    let value = wire
+        .value
+        .ok_or_else(|| parse_err(status, request_id, "the service's response has no value".into()))?;
     Ok(KeyVaultKey { name: properties.name.clone(), value, properties })
 }
 
-/// A `SecretBundle` read for its properties only (update).
+/// A `SecretBundle` read for its properties only (update, recover, restore).
 pub fn parse_properties(status: u16, body: &str, request_id: Option<&str>) -> Result<KeyProperties> {
-    parse_bundle(status, body, request_id).map(|(_, p)| p)
+    let mut wire = parse_bundle(status, body, request_id)?;
+    required_properties(status, &mut wire, request_id)
+}
+
+fn deleted(mut wire: WireSecretBundle, props: KeyProperties) -> DeletedKey {
+    DeletedKey {
+        properties: props,
+        recovery_id: wire.recovery_id.take(),
+        deleted_on: wire.deleted_date,
+        scheduled_purge_date: wire.scheduled_purge_date,
+    }
+}
+
+/// A `DeletedSecretBundle` (delete, get deleted).
+pub fn parse_deleted_key(status: u16, body: &str, request_id: Option<&str>) -> Result<DeletedKey> {
+    let mut wire = parse_bundle(status, body, request_id)?;
+    let props = required_properties(status, &mut wire, request_id)?;
+    Ok(deleted(wire, props))
+}
+
+#[derive(Deserialize)]
+struct WirePage {
+    #[serde(default)]
+    value: Option<Vec<WireSecretBundle>>,
+    #[serde(rename = "nextLink")]
+    next_link: Option<String>,
+}
+
+fn parse_page_with<T>(
+    status: u16,
+    body: &str,
+    request_id: Option<&str>,
+    mut map: impl FnMut(WireSecretBundle, KeyProperties) -> T,
+) -> Result<Page<T>> {
+    let page: WirePage = read_json(status, body, request_id)?;
+    let mut items = Vec::new();
+    for mut wire in page.value.unwrap_or_default() {
+        let props = required_properties(status, &mut wire, request_id)?;
+        items.push(map(wire, props));
+    }
+    Ok(Page { items, next_link: page.next_link.filter(|l| !l.is_empty()) })
+}
+
+/// A page of `SecretItem`s (list keys, list versions).
+pub fn parse_properties_page(status: u16, body: &str, request_id: Option<&str>) -> Result<Page<KeyProperties>> {
+    parse_page_with(status, body, request_id, |_, p| p)
+}
+
+/// A page of `DeletedSecretItem`s.
+pub fn parse_deleted_page(status: u16, body: &str, request_id: Option<&str>) -> Result<Page<DeletedKey>> {
+    parse_page_with(status, body, request_id, deleted)
+}
+
+#[derive(Deserialize)]
+struct WireBackup {
+    value: Option<String>,
+}
+
+/// `{"value": "<base64url>"}` of a backup, decoded.
+pub fn parse_backup(status: u16, body: &str, request_id: Option<&str>) -> Result<Vec<u8>> {
+    let wire: WireBackup = read_json(status, body, request_id)?;
+    let text = wire.value.unwrap_or_default();
+    super::base64url::decode(&text)
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| parse_err(status, request_id, "the service's backup is not base64url data".into()))
+}
+
+/// The body of `POST /secrets/restore`.
+pub fn restore_body(backup: &[u8]) -> String {
+    format!("{{\"value\":\"{}\"}}", super::base64url::encode(backup))
 }
 
 #[cfg(test)]
@@ -268,6 +368,37 @@ mod tests {
         );
         assert_eq!(request_body(None, &KeyOptions { enabled: Some(false), ..Default::default() }), r#"{"attributes":{"enabled":false}}"#);
         assert_eq!(request_body(Some(""), &KeyOptions::default()), r#"{"value":""}"#);
+    }
+
+    #[test]
+    fn maps_recorded_pages_and_deleted_bundles() {
+        let page = r#"{"value":[{"id":"https://v.vault.azure.net/secrets/GetProperties","attributes":{"enabled":true,"created":1629853317,"updated":1629853317,"recoveryLevel":"Recoverable+Purgeable","recoverableDays":90}},{"id":"https://v.vault.azure.net/secrets/b","contentType":"x","tags":{"t":"1"},"attributes":{"enabled":false}}],"nextLink":"https://v.vault.azure.net:443/secrets?api-version=7.3&$skiptoken=abc"}"#;
+        let p = parse_properties_page(200, page, None).unwrap();
+        assert_eq!(p.items.len(), 2);
+        assert_eq!((p.items[0].name.as_str(), p.items[0].version.as_str()), ("GetProperties", ""), "list items carry no version");
+        assert_eq!(p.items[1].tags, vec![("t".into(), "1".into())]);
+        assert_eq!(p.next_link.as_deref(), Some("https://v.vault.azure.net:443/secrets?api-version=7.3&$skiptoken=abc"));
+        let last = parse_properties_page(200, r#"{"value":[],"nextLink":null}"#, None).unwrap();
+        assert_eq!(last, Page { items: vec![], next_link: None });
+
+        let deleted = r#"{"recoveryId":"https://v.vault.azure.net/deletedsecrets/Recover","deletedDate":1629853225,"scheduledPurgeDate":1637629225,"id":"https://v.vault.azure.net/secrets/Recover/d32d070c5e764f6383b45bcd39085e38","attributes":{"enabled":true,"created":1629853225,"updated":1629853225,"recoveryLevel":"Recoverable+Purgeable","recoverableDays":90}}"#;
+        let d = parse_deleted_key(200, deleted, None).unwrap();
+        assert_eq!(d.recovery_id.as_deref(), Some("https://v.vault.azure.net/deletedsecrets/Recover"));
+        assert_eq!((d.deleted_on, d.scheduled_purge_date), (Some(1629853225), Some(1637629225)));
+        assert_eq!(d.properties.version, "d32d070c5e764f6383b45bcd39085e38");
+        let dp = parse_deleted_page(200, &format!(r#"{{"value":[{deleted}],"nextLink":null}}"#), None).unwrap();
+        assert_eq!(dp.items, vec![d]);
+
+        assert!(parse_properties_page(200, r#"{"value":[{"id":5}]}"#, None).is_err());
+        assert!(parse_properties_page(200, r#"{"value":{}}"#, None).is_err());
+    }
+
+    #[test]
+    fn backups() {
+        let recorded = r#"{"value":"KUF6dXJlS2V5VmF1bHRTZWNyZXRCYWNrdXBWMS5taWNyb3NvZnQuY29t"}"#;
+        assert!(parse_backup(200, recorded, None).unwrap().starts_with(b")AzureKeyVaultSecretBackupV1.microsoft.com"));
+        assert!(parse_backup(200, r#"{"value":"!!"}"#, None).is_err());
+        assert!(parse_backup(200, r#"{}"#, None).is_err());
     }
 
     #[test]

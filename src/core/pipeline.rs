@@ -63,7 +63,12 @@ impl Pipeline {
     }
 
     fn request(&self, op: &Operation, token: Option<&str>) -> HttpRequest {
-        let url = format!("{}{}?api-version={}", self.config.vault.origin, op.path, self.config.api_version);
+        let sep = if op.path.contains('?') { '&' } else { '?' };
+        let url = if op.path.contains("api-version=") {
+            format!("{}{}", self.config.vault.origin, op.path)
+        } else {
+            format!("{}{}{sep}api-version={}", self.config.vault.origin, op.path, self.config.api_version)
+        };
         let mut headers = vec![("accept", "application/json".to_string())];
         // Without a token the request is only the challenge probe: no body goes out before the
         // client knows whom it is talking to.
@@ -115,6 +120,19 @@ impl Pipeline {
             tenant_id: challenge.tenant_id.clone(),
         });
         Ok((at.token, false))
+    }
+
+    /// The operation for a page's `nextLink` (or a caller's continuation token). It must point at
+    /// this vault: a token is never sent to another origin.
+    pub fn next_page(&self, next_link: &str) -> Result<Operation> {
+        let refuse = || Error::range_error(format!("continuationToken is not a page link of {}", self.config.vault.origin));
+        let after_scheme = next_link.find("://").ok_or_else(refuse)? + 3;
+        let path_at = next_link[after_scheme..].find('/').map(|i| i + after_scheme).ok_or_else(refuse)?;
+        let origin = VaultUrl::parse(&next_link[..path_at], true).map_err(|_| refuse())?;
+        if origin.origin != self.config.vault.origin || next_link[path_at..].contains(['#', ' ']) {
+            return Err(refuse());
+        }
+        Ok(Operation { method: super::request::Method::Get, path: next_link[path_at..].to_string(), body: None })
     }
 
     /// Sends `op` and returns the successful response, or the error the service answered with.

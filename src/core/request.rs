@@ -11,6 +11,8 @@ pub enum Method {
     Get,
     Put,
     Patch,
+    Post,
+    Delete,
 }
 
 impl Method {
@@ -19,6 +21,8 @@ impl Method {
             Method::Get => "GET",
             Method::Put => "PUT",
             Method::Patch => "PATCH",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -27,7 +31,8 @@ impl Method {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
     pub method: Method,
-    /// Starts with `/`; built only from validated names and versions, so it needs no escaping.
+    /// Starts with `/`, may carry a query (never `api-version`, which the pipeline adds).
+    /// Built only from validated names and versions, so it needs no escaping.
     pub path: String,
     pub body: Option<String>,
 }
@@ -142,6 +147,72 @@ pub fn update_key_properties(name: &str, version: Option<&str>, options: &KeyOpt
     Ok(Operation { method: Method::Patch, path, body: Some(request_body(None, options)) })
 }
 
+fn op(method: Method, path: String, body: Option<String>) -> Operation {
+    Operation { method, path, body }
+}
+
+fn page_size(max_page_size: Option<u32>) -> Result<String> {
+    match max_page_size {
+        None => Ok(String::new()),
+        Some(n @ 1..=25) => Ok(format!("?maxresults={n}")),
+        Some(n) => Err(Error::range_error(format!("maxPageSize must be 1-25, not {n}"))),
+    }
+}
+
+/// `listPropertiesOfKeys`: `GET /secrets`.
+pub fn list_keys(max_page_size: Option<u32>) -> Result<Operation> {
+    Ok(op(Method::Get, format!("/secrets{}", page_size(max_page_size)?), None))
+}
+
+/// `listPropertiesOfKeyVersions`: `GET /secrets/{name}/versions`.
+pub fn list_key_versions(name: &str, max_page_size: Option<u32>) -> Result<Operation> {
+    validate::name(name)?;
+    Ok(op(Method::Get, format!("/secrets/{name}/versions{}", page_size(max_page_size)?), None))
+}
+
+/// `listDeletedKeys`: `GET /deletedsecrets`.
+pub fn list_deleted_keys(max_page_size: Option<u32>) -> Result<Operation> {
+    Ok(op(Method::Get, format!("/deletedsecrets{}", page_size(max_page_size)?), None))
+}
+
+/// The start of a deletion: `DELETE /secrets/{name}`.
+pub fn delete_key(name: &str) -> Result<Operation> {
+    validate::name(name)?;
+    Ok(op(Method::Delete, format!("/secrets/{name}"), None))
+}
+
+/// `getDeletedKey`: `GET /deletedsecrets/{name}`.
+pub fn get_deleted_key(name: &str) -> Result<Operation> {
+    validate::name(name)?;
+    Ok(op(Method::Get, format!("/deletedsecrets/{name}"), None))
+}
+
+/// The start of a recovery: `POST /deletedsecrets/{name}/recover`.
+pub fn recover_deleted_key(name: &str) -> Result<Operation> {
+    validate::name(name)?;
+    Ok(op(Method::Post, format!("/deletedsecrets/{name}/recover"), None))
+}
+
+/// `purgeDeletedKey`: `DELETE /deletedsecrets/{name}`.
+pub fn purge_deleted_key(name: &str) -> Result<Operation> {
+    validate::name(name)?;
+    Ok(op(Method::Delete, format!("/deletedsecrets/{name}"), None))
+}
+
+/// `backupKey`: `POST /secrets/{name}/backup`.
+pub fn backup_key(name: &str) -> Result<Operation> {
+    validate::name(name)?;
+    Ok(op(Method::Post, format!("/secrets/{name}/backup"), None))
+}
+
+/// `restoreKeyBackup`: `POST /secrets/restore`.
+pub fn restore_key(backup: &[u8]) -> Result<Operation> {
+    if backup.is_empty() {
+        return Err(Error::range_error("backup is empty"));
+    }
+    Ok(op(Method::Post, "/secrets/restore".into(), Some(super::model::restore_body(backup))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +258,23 @@ mod tests {
         let many = KeyOptions { tags: Some((0..16).map(|i| (i.to_string(), String::new())).collect()), ..Default::default() };
         assert!(set_key("a", "v", &many).is_err());
         assert!(update_key_properties("a", None, &many).is_err());
+    }
+
+    #[test]
+    fn lifecycle_operations() {
+        assert_eq!(list_keys(None).unwrap().path, "/secrets");
+        assert_eq!(list_keys(Some(25)).unwrap().path, "/secrets?maxresults=25");
+        assert!(list_keys(Some(0)).is_err() && list_keys(Some(26)).is_err());
+        assert_eq!(list_key_versions("k", Some(3)).unwrap().path, "/secrets/k/versions?maxresults=3");
+        assert_eq!(list_deleted_keys(None).unwrap().path, "/deletedsecrets");
+        assert_eq!((delete_key("k").unwrap().method, purge_deleted_key("k").unwrap().method), (Method::Delete, Method::Delete));
+        assert_eq!(purge_deleted_key("k").unwrap().path, "/deletedsecrets/k");
+        assert_eq!(recover_deleted_key("k").unwrap().path, "/deletedsecrets/k/recover");
+        assert_eq!(backup_key("k").unwrap().path, "/secrets/k/backup");
+        assert_eq!(restore_key(&[1, 2, 255]).unwrap().body.as_deref(), Some(r#"{"value":"AQL_"}"#));
+        assert!(restore_key(&[]).is_err());
+        for f in [delete_key, get_deleted_key, recover_deleted_key, purge_deleted_key, backup_key] {
+            assert!(f("../x").is_err());
+        }
     }
 }

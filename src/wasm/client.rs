@@ -8,16 +8,19 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::core::model::{parse_key, parse_properties};
+use crate::core::duration::Duration;
+use crate::core::model::{
+    parse_backup, parse_deleted_key, parse_deleted_page, parse_key, parse_properties, parse_properties_page,
+};
 use crate::core::pipeline::{Config, Pipeline};
-use crate::core::request::{self, Operation};
+use crate::core::request::{self, HttpResponse, Operation};
 use crate::core::validate;
 use crate::core::vault_url::VaultUrl;
 use crate::core::Error;
 
 use super::convert;
 use super::error::to_js;
-use super::host::{Credential, JsHost};
+use super::host::{CallHost, Credential, JsHost};
 
 /// The newest stable REST api-version.
 pub const DEFAULT_SERVICE_VERSION: &str = "2025-07-01";
@@ -28,8 +31,18 @@ struct Inner {
 }
 
 impl Inner {
-    async fn send(&self, op: &Operation) -> Result<crate::core::request::HttpResponse, Error> {
-        self.pipeline.send(&self.host, op).await
+    /// Sends `op` with this call's abort signal.
+    async fn send(&self, op: &Operation, signal: JsValue) -> Result<HttpResponse, Error> {
+        self.pipeline.send(&CallHost { host: &self.host, signal }, op).await
+    }
+
+    /// The first page of a listing, or the page a continuation token names.
+    async fn page(&self, first: Result<Operation, Error>, token: &JsValue, signal: JsValue) -> Result<HttpResponse, Error> {
+        let op = match convert::opt_string_arg(token, "continuationToken")? {
+            Some(link) => self.pipeline.next_page(&link)?,
+            None => first?,
+        };
+        self.send(&op, signal).await
     }
 }
 
@@ -71,6 +84,16 @@ fn new_client(vault_url: &JsValue, credential: &JsValue, options: &JsValue, defa
     Ok(Inner { pipeline: Pipeline::new(config), host })
 }
 
+/// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct; the JS layer's expiry arithmetic.
+#[wasm_bindgen(js_name = __addDuration)]
+pub fn add_duration(ms: f64, duration: JsValue) -> Result<f64, JsValue> {
+    let text = convert::string(&duration, "duration").map_err(to_js)?;
+    let d = Duration::parse(&text).map_err(to_js)?;
+    let secs = validate::unix_seconds(ms).ok_or_else(|| to_js(Error::range_error("invalid time")))?;
+    let ms_part = ms - (secs as f64) * 1000.0;
+    Ok(d.add_to(secs) as f64 * 1000.0 + ms_part)
+}
+
 #[wasm_bindgen]
 impl KeyClient {
     /// `new KeyClient(vaultUrl, credential, options?)`; throws `TypeError`/`RangeError`.
@@ -95,13 +118,13 @@ impl KeyClient {
 
     /// `setKey(name, value, options?)`: a new version holding `value` and exactly these options.
     #[wasm_bindgen(js_name = setKey)]
-    pub fn set_key(&self, name: JsValue, value: JsValue, options: JsValue) -> Promise {
+    pub fn set_key(&self, name: JsValue, value: JsValue, options: JsValue, signal: JsValue) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let name = convert::string(&name, "name")?;
             let value = convert::string(&value, "value")?;
             let options = convert::key_options(&options)?;
-            let response = inner.send(&request::set_key(&name, &value, &options)?).await?;
+            let response = inner.send(&request::set_key(&name, &value, &options)?, signal).await?;
             let key = parse_key(response.status, &response.body, response.request_id())?;
             Ok(convert::key_vault_key(key))
         })
@@ -109,7 +132,7 @@ impl KeyClient {
 
     /// `getKey(name, { version }?)`: the latest version, or the one named.
     #[wasm_bindgen(js_name = getKey)]
-    pub fn get_key(&self, name: JsValue, options: JsValue) -> Promise {
+    pub fn get_key(&self, name: JsValue, options: JsValue, signal: JsValue) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let name = convert::string(&name, "name")?;
@@ -117,7 +140,7 @@ impl KeyClient {
                 Some(o) => convert::opt_string(&o, "version", "options")?,
                 None => None,
             };
-            let response = inner.send(&request::get_key(&name, version.as_deref())?).await?;
+            let response = inner.send(&request::get_key(&name, version.as_deref())?, signal).await?;
             let key = parse_key(response.status, &response.body, response.request_id())?;
             Ok(convert::key_vault_key(key))
         })
@@ -126,7 +149,13 @@ impl KeyClient {
     /// `updateKeyProperties(name, version, options?)` or `updateKeyProperties(name, options?)`
     /// (the latest version): changes only the given properties, never the value.
     #[wasm_bindgen(js_name = updateKeyProperties)]
-    pub fn update_key_properties(&self, name: JsValue, version_or_options: JsValue, options: JsValue) -> Promise {
+    pub fn update_key_properties(
+        &self,
+        name: JsValue,
+        version_or_options: JsValue,
+        options: JsValue,
+        signal: JsValue,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let name = convert::string(&name, "name")?;
@@ -143,9 +172,112 @@ impl KeyClient {
             };
             let options = convert::key_options(&options)?;
             let op = request::update_key_properties(&name, version.as_deref(), &options)?;
-            let response = inner.send(&op).await?;
+            let response = inner.send(&op, signal).await?;
             let props = parse_properties(response.status, &response.body, response.request_id())?;
             Ok(convert::key_properties(props))
+        })
+    }
+
+    /// One page of `GET /secrets`: `{ items: KeyProperties[], continuationToken? }`.
+    #[wasm_bindgen(js_name = listPropertiesOfKeysPage)]
+    pub fn list_properties_of_keys_page(&self, continuation_token: JsValue, max_page_size: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let first = convert::page_size(&max_page_size).and_then(request::list_keys);
+            let r = inner.page(first, &continuation_token, signal).await?;
+            Ok(convert::properties_page(parse_properties_page(r.status, &r.body, r.request_id())?))
+        })
+    }
+
+    /// One page of `GET /secrets/{name}/versions`.
+    #[wasm_bindgen(js_name = listPropertiesOfKeyVersionsPage)]
+    pub fn list_properties_of_key_versions_page(
+        &self,
+        name: JsValue,
+        continuation_token: JsValue,
+        max_page_size: JsValue,
+        signal: JsValue,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let first = convert::page_size(&max_page_size).and_then(|max| request::list_key_versions(&name, max));
+            let r = inner.page(first, &continuation_token, signal).await?;
+            Ok(convert::properties_page(parse_properties_page(r.status, &r.body, r.request_id())?))
+        })
+    }
+
+    /// One page of `GET /deletedsecrets`.
+    #[wasm_bindgen(js_name = listDeletedKeysPage)]
+    pub fn list_deleted_keys_page(&self, continuation_token: JsValue, max_page_size: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let first = convert::page_size(&max_page_size).and_then(request::list_deleted_keys);
+            let r = inner.page(first, &continuation_token, signal).await?;
+            Ok(convert::deleted_page(parse_deleted_page(r.status, &r.body, r.request_id())?))
+        })
+    }
+
+    /// `DELETE /secrets/{name}`: starts a deletion; the JS poller waits for it.
+    #[wasm_bindgen(js_name = deleteKey)]
+    pub fn delete_key(&self, name: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let r = inner.send(&request::delete_key(&name)?, signal).await?;
+            Ok(convert::deleted_key(parse_deleted_key(r.status, &r.body, r.request_id())?))
+        })
+    }
+
+    #[wasm_bindgen(js_name = getDeletedKey)]
+    pub fn get_deleted_key(&self, name: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let r = inner.send(&request::get_deleted_key(&name)?, signal).await?;
+            Ok(convert::deleted_key(parse_deleted_key(r.status, &r.body, r.request_id())?))
+        })
+    }
+
+    /// `POST /deletedsecrets/{name}/recover`: starts a recovery; the JS poller waits for it.
+    #[wasm_bindgen(js_name = recoverDeletedKey)]
+    pub fn recover_deleted_key(&self, name: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let r = inner.send(&request::recover_deleted_key(&name)?, signal).await?;
+            Ok(convert::key_properties(parse_properties(r.status, &r.body, r.request_id())?))
+        })
+    }
+
+    #[wasm_bindgen(js_name = purgeDeletedKey)]
+    pub fn purge_deleted_key(&self, name: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            inner.send(&request::purge_deleted_key(&name)?, signal).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// `POST /secrets/{name}/backup` as a `Uint8Array`.
+    #[wasm_bindgen(js_name = backupKey)]
+    pub fn backup_key(&self, name: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            let r = inner.send(&request::backup_key(&name)?, signal).await?;
+            Ok(js_sys::Uint8Array::from(parse_backup(r.status, &r.body, r.request_id())?.as_slice()).into())
+        })
+    }
+
+    #[wasm_bindgen(js_name = restoreKeyBackup)]
+    pub fn restore_key_backup(&self, backup: JsValue, signal: JsValue) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let bytes = convert::bytes(&backup, "backup")?;
+            let r = inner.send(&request::restore_key(&bytes)?, signal).await?;
+            Ok(convert::key_properties(parse_properties(r.status, &r.body, r.request_id())?))
         })
     }
 }

@@ -4,7 +4,7 @@
 use js_sys::{Array, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::core::model::{KeyOptions, KeyProperties, KeyVaultKey, Tags};
+use crate::core::model::{DeletedKey, KeyOptions, KeyProperties, KeyVaultKey, Page, Tags};
 use crate::core::validate::unix_seconds;
 use crate::core::{Error, Error as E};
 
@@ -26,6 +26,35 @@ pub fn string(v: &JsValue, what: &str) -> Result<String> {
 
 fn is_absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
+}
+
+/// A string argument that may be left out (`undefined`/`null`).
+pub fn opt_string_arg(v: &JsValue, what: &str) -> Result<Option<String>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    string(v, what).map(Some)
+}
+
+/// `maxPageSize`: an integer 1-25, or absent.
+pub fn page_size(v: &JsValue) -> Result<Option<u32>> {
+    if is_absent(v) {
+        return Ok(None);
+    }
+    let n = v
+        .as_f64()
+        .ok_or_else(|| E::type_error(format!("maxPageSize must be a number, not {}", type_name(v))))?;
+    if n.fract() != 0.0 || !(1.0..=25.0).contains(&n) {
+        return Err(E::range_error(format!("maxPageSize must be an integer from 1 to 25, not {n}")));
+    }
+    Ok(Some(n as u32))
+}
+
+/// Bytes from a `Uint8Array` (or any other typed-array view of bytes).
+pub fn bytes(v: &JsValue, what: &str) -> Result<Vec<u8>> {
+    v.dyn_ref::<js_sys::Uint8Array>()
+        .map(|a| a.to_vec())
+        .ok_or_else(|| E::type_error(format!("{what} must be a Uint8Array, not {}", type_name(v))))
 }
 
 /// An options bag: `undefined`/`null` mean "none"; anything but a plain object is refused.
@@ -137,11 +166,16 @@ fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
 }
 
 pub fn key_properties(p: KeyProperties) -> JsValue {
+    key_properties_object(p).into()
+}
+
+fn key_properties_object(p: KeyProperties) -> Object {
     let o = Object::new();
     put(&o, "id", p.id.into());
     put(&o, "name", p.name.into());
     put(&o, "vaultUrl", p.vault_url.into());
-    put(&o, "version", p.version.into());
+    // List items name no version: undefined, as in the official SDKs.
+    put(&o, "version", if p.version.is_empty() { JsValue::UNDEFINED } else { p.version.into() });
     put(&o, "enabled", opt(p.enabled));
     put(&o, "notBefore", date(p.not_before));
     put(&o, "expiresOn", date(p.expires_on));
@@ -162,7 +196,38 @@ pub fn key_properties(p: KeyProperties) -> JsValue {
     }
     put(&o, "tags", tags.into());
     put(&o, "managed", opt(p.managed));
+    o
+}
+
+/// `DeletedKey`: `{ name, properties, recoveryId, deletedOn, scheduledPurgeDate }`; the three
+/// deletion fields are also on `properties`, as in the official SDKs.
+pub fn deleted_key(d: DeletedKey) -> JsValue {
+    let o = Object::new();
+    put(&o, "name", d.properties.name.as_str().into());
+    let props = key_properties_object(d.properties);
+    for target in [&o, &props] {
+        put(target, "recoveryId", opt(d.recovery_id.clone()));
+        put(target, "deletedOn", date(d.deleted_on));
+        put(target, "scheduledPurgeDate", date(d.scheduled_purge_date));
+    }
+    put(&o, "properties", props.into());
     o.into()
+}
+
+fn page<T>(p: Page<T>, item: fn(T) -> JsValue) -> JsValue {
+    let o = Object::new();
+    let items: Array = p.items.into_iter().map(item).collect();
+    put(&o, "items", items.into());
+    put(&o, "continuationToken", opt(p.next_link));
+    o.into()
+}
+
+pub fn properties_page(p: Page<KeyProperties>) -> JsValue {
+    page(p, key_properties)
+}
+
+pub fn deleted_page(p: Page<DeletedKey>) -> JsValue {
+    page(p, deleted_key)
 }
 
 pub fn key_vault_key(k: KeyVaultKey) -> JsValue {

@@ -113,7 +113,13 @@ impl JsHost {
         }
     }
 
-    async fn send_custom(&self, client: &JsValue, send: &Function, req: HttpRequest) -> Result<HttpResponse, JsValue> {
+    async fn send_custom(
+        &self,
+        client: &JsValue,
+        send: &Function,
+        req: HttpRequest,
+        signal: &JsValue,
+    ) -> Result<HttpResponse, JsValue> {
         let r = Object::new();
         let headers = Object::new();
         for (name, value) in &req.headers {
@@ -124,6 +130,9 @@ impl JsHost {
         Reflect::set(&r, &"headers".into(), &headers)?;
         if let Some(body) = &req.body {
             Reflect::set(&r, &"body".into(), &body.into())?;
+        }
+        if !signal.is_undefined() {
+            Reflect::set(&r, &"abortSignal".into(), signal)?;
         }
         let res = JsFuture::from(Promise::resolve(&send.call1(client, &r)?)).await?;
         let status = Reflect::get(&res, &"status".into())?.as_f64().unwrap_or(0.0);
@@ -145,8 +154,11 @@ impl JsHost {
         Ok(HttpResponse { status, headers, body })
     }
 
-    async fn send_fetch(&self, req: HttpRequest) -> Result<HttpResponse, JsValue> {
+    async fn send_fetch(&self, req: HttpRequest, signal: &JsValue) -> Result<HttpResponse, JsValue> {
         let init = web_sys::RequestInit::new();
+        if let Some(signal) = signal.dyn_ref::<web_sys::AbortSignal>() {
+            init.set_signal(Some(signal));
+        }
         init.set_method(req.method.as_str());
         let headers = web_sys::Headers::new()?;
         for (name, value) in &req.headers {
@@ -169,12 +181,19 @@ impl JsHost {
     }
 }
 
-impl Host for JsHost {
+/// The host for one call: the client's host plus the call's abort signal.
+pub struct CallHost<'a> {
+    pub host: &'a JsHost,
+    /// An `AbortSignal`, or `undefined`.
+    pub signal: JsValue,
+}
+
+impl Host for CallHost<'_> {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error> {
         let target = format!("{} {}", req.method.as_str(), req.url.split('?').next().unwrap_or(""));
-        let result = match &self.http_client {
-            Some((client, send)) => self.send_custom(client, send, req).await,
-            None => self.send_fetch(req).await,
+        let result = match &self.host.http_client {
+            Some((client, send)) => self.host.send_custom(client, send, req, &self.signal).await,
+            None => self.host.send_fetch(req, &self.signal).await,
         };
         let response = result.map_err(|e| {
             // fetch's TypeError says only "fetch failed"; the reason is in its cause.
@@ -188,6 +207,16 @@ impl Host for JsHost {
         Ok(response)
     }
 
+    async fn get_token(&self, challenge: &Challenge) -> Result<AccessToken, Error> {
+        self.host.get_token(challenge).await
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+}
+
+impl JsHost {
     async fn get_token(&self, challenge: &Challenge) -> Result<AccessToken, Error> {
         let shared = self
             .pending_token
@@ -214,10 +243,6 @@ impl Host for JsHost {
             Ok(v) => access_token(&v),
             Err(e) => Err(auth_failure(format!("the credential failed to provide a token: {}", message_of(&e)), e)),
         }
-    }
-
-    fn now_ms(&self) -> f64 {
-        js_sys::Date::now()
     }
 }
 

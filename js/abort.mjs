@@ -1,0 +1,63 @@
+import { AbortError } from "./errors.mjs";
+
+/** The per-call options every method takes: `abortSignal` and `timeoutInMs`. */
+function callOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") throw new TypeError(`options must be an object, not ${typeof options}`);
+  const { abortSignal, timeoutInMs } = options;
+  if (abortSignal !== undefined && abortSignal !== null) {
+    if (typeof abortSignal !== "object" || typeof abortSignal.addEventListener !== "function" || !("aborted" in abortSignal)) {
+      throw new TypeError("options.abortSignal must be an AbortSignal");
+    }
+  }
+  if (timeoutInMs !== undefined && timeoutInMs !== null) {
+    if (typeof timeoutInMs !== "number") throw new TypeError("options.timeoutInMs must be a number");
+    if (!(timeoutInMs > 0 && timeoutInMs <= 2 ** 31 - 1)) throw new RangeError("options.timeoutInMs must be a positive number of milliseconds");
+  }
+  return { abortSignal: abortSignal ?? undefined, timeoutInMs: timeoutInMs ?? undefined };
+}
+
+const asAbortError = (reason) => (reason instanceof AbortError ? reason : new AbortError());
+
+/**
+ * Runs `fn(signal)` so that the caller's abortSignal and timeoutInMs end it promptly: the
+ * returned Promise rejects with AbortError at once, and `signal` (passed on to the transport
+ * and to timers) cancels the work underneath.
+ */
+export async function withSignal(options, fn) {
+  const { abortSignal, timeoutInMs } = callOptions(options);
+  if (!abortSignal && timeoutInMs === undefined) return fn(undefined);
+  if (abortSignal?.aborted) throw asAbortError(abortSignal.reason);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(abortSignal.reason);
+  abortSignal?.addEventListener("abort", onAbort, { once: true });
+  const timer =
+    timeoutInMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new AbortError(`The operation timed out after ${timeoutInMs} ms.`)), timeoutInMs);
+  const aborted = new Promise((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(asAbortError(controller.signal.reason)), { once: true });
+  });
+  try {
+    return await Promise.race([fn(controller.signal), aborted]);
+  } finally {
+    clearTimeout(timer);
+    abortSignal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Waits `ms`, or rejects with AbortError as soon as `signal` fires. */
+export function delay(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(asAbortError(signal.reason));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(asAbortError(signal.reason));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
