@@ -80,3 +80,55 @@ test("the package's browser entry works in Chromium without a bundler", async ()
     fetchUsed: true,
   });
 });
+
+test("listing, pollers, backup/restore, rotation and abort in Chromium", async () => {
+  const vault = await emulatorUrl();
+  const result = await page.evaluate(async (vaultUrl) => {
+    const { KeyClient, AbortError } = await import("/js/browser.mjs");
+    const client = new KeyClient(vaultUrl, async () => "browser-token", {
+      allowInsecureConnection: true,
+      disableChallengeResourceVerification: true,
+    });
+    const name = `browser-life-${Date.now()}`;
+    for (let i = 0; i < 27; i++) await client.setKey(name, `v${i}`, { tags: { i: String(i) }, contentType: "text/plain" });
+    const pages = [];
+    for await (const p of client.listPropertiesOfKeyVersions(name).byPage({ maxPageSize: 10 })) pages.push(p.length);
+    let listed = false;
+    for await (const p of client.listPropertiesOfKeys()) listed ||= p.name === name;
+
+    const rotated = await client.rotateKey(name, (current) => `${current.value}!`, { expiresIn: "P1D" });
+    const backup = await client.backupKey(name);
+    const deleted = await (await client.beginDeleteKey(name, { intervalInMs: 100 })).pollUntilDone();
+    let inDeleted = false;
+    for await (const d of client.listDeletedKeys()) inDeleted ||= d.name === name;
+    await (await client.beginRecoverDeletedKey(name, { intervalInMs: 100 })).pollUntilDone();
+    await (await client.beginDeleteKey(name, { intervalInMs: 100 })).pollUntilDone();
+    await client.purgeDeletedKey(name);
+    const restored = await client.restoreKeyBackup(backup);
+    const controller = new AbortController();
+    const aborted = client.getKey(name, { abortSignal: controller.signal }).catch((e) => e);
+    controller.abort();
+    return {
+      pages: [pages.reduce((a, b) => a + b, 0), pages.length >= 3, Math.max(...pages) <= 10],
+      listed,
+      rotated: [rotated.value, rotated.properties.contentType, rotated.properties.tags.i],
+      backupIsBytes: backup instanceof Uint8Array && backup.length > 0,
+      deleted: deleted.deletedOn instanceof Date && deleted.recoveryId.endsWith(`/deletedsecrets/${name}`),
+      inDeleted,
+      restored: restored.name === name,
+      latest: (await client.getKey(name)).value,
+      aborted: (await aborted) instanceof AbortError,
+    };
+  }, vault);
+  assert.deepEqual(result, {
+    pages: [27, true, true],
+    listed: true,
+    rotated: ["v26!", "text/plain", "26"],
+    backupIsBytes: true,
+    deleted: true,
+    inDeleted: true,
+    restored: true,
+    latest: "v26!",
+    aborted: true,
+  });
+});

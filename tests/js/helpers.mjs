@@ -6,20 +6,24 @@ import { fileURLToPath } from "node:url";
 
 export const repoFile = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
+/** The emulator binary: KEYVAULT_EMULATOR_BIN, or the one `npm test` builds. */
+const emulatorBin = process.env.KEYVAULT_EMULATOR_BIN ?? repoFile("target/emulator/keyvault-emulator");
+
 let started;
 
 /** The emulator `npm test` started (KEYVAULT_EMULATOR_URL), or one started here for this file. */
 export async function emulatorUrl() {
   if (process.env.KEYVAULT_EMULATOR_URL) return process.env.KEYVAULT_EMULATOR_URL;
   started ??= new Promise((resolve, reject) => {
-    const child = spawn(repoFile("target/emulator/keyvault-emulator"), ["--port", "0"], {
+    const child = spawn(emulatorBin, ["--port", "0"], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     child.on("error", reject);
     process.on("exit", () => child.kill());
-    child.unref();
-    child.stdout.unref?.();
     createInterface({ input: child.stdout }).once("line", (line) => {
+      // From here on it must not keep the test process alive; it is killed on exit.
+      child.unref();
+      child.stdout.destroy();
       const m = /listening on (\S+)$/.exec(line);
       m ? resolve(m[1]) : reject(new Error(line));
     });
@@ -33,7 +37,7 @@ export async function emulatorUrl() {
  */
 export function startEmulator(args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(repoFile("target/emulator/keyvault-emulator"), ["--port", "0", ...args], {
+    const child = spawn(emulatorBin, ["--port", "0", ...args], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     child.on("error", reject);
