@@ -1,5 +1,5 @@
 import { withSignal } from "./abort.mjs";
-import { AuthenticationError, KeyVaultError } from "./errors.mjs";
+import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
 import { pagedIterator } from "./paging.mjs";
 import { KeyPoller } from "./poller.mjs";
 
@@ -9,7 +9,7 @@ import { KeyPoller } from "./poller.mjs";
  * orchestration (iterators, pollers, abort); requests, validation and mapping are in Rust.
  */
 export function defineKeyClient(wasm, defaultHttpClient) {
-  wasm.__registerErrorClasses(KeyVaultError, AuthenticationError);
+  wasm.__registerErrorClasses({ KeyVaultError, AuthenticationError, AbortError });
 
   return class KeyClient {
     #inner;

@@ -58,7 +58,7 @@ async fn set_and_get_with_every_option() {
         "{ contentType: 'application/json', enabled: true, expiresOn: new Date(Date.UTC(2100, 0, 1)),
            notBefore: new Date(Date.UTC(2020, 5, 1, 12, 0, 0)), tags: { project: 'test-cluster', owner: 'jmclane' } }",
     );
-    let key = ok(c.set_key(name.clone().into(), "{\"k\":\"v\"}".into(), options)).await;
+    let key = ok(c.set_key(name.clone().into(), "{\"k\":\"v\"}".into(), options, JsValue::UNDEFINED)).await;
     assert_eq!(get(&key, "name").as_string().unwrap(), name);
     assert_eq!(get(&key, "value").as_string().unwrap(), "{\"k\":\"v\"}");
     let p = get(&key, "properties");
@@ -80,9 +80,9 @@ async fn set_and_get_with_every_option() {
     assert_eq!(Object::get_prototype_of(&tags), Object::get_prototype_of(&Object::new()), "a plain object");
     assert_eq!(get(&tags, "owner").as_string().unwrap(), "jmclane");
 
-    let latest = ok(c.get_key(name.clone().into(), JsValue::UNDEFINED)).await;
+    let latest = ok(c.get_key(name.clone().into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(get(&get(&latest, "properties"), "version").as_string().unwrap(), version);
-    let by_version = ok(c.get_key(name.into(), js(&format!("{{ version: '{version}' }}")))).await;
+    let by_version = ok(c.get_key(name.into(), js(&format!("{{ version: '{version}' }}")), JsValue::UNDEFINED)).await;
     assert_eq!(get(&by_version, "value").as_string().unwrap(), "{\"k\":\"v\"}");
 }
 
@@ -90,14 +90,14 @@ async fn set_and_get_with_every_option() {
 async fn each_set_is_a_new_version_that_carries_nothing_over() {
     let c = client();
     let name = unique("versions");
-    let first = ok(c.set_key(name.clone().into(), "one".into(), js("{ contentType: 'text/plain', tags: { a: '1' } }"))).await;
-    let second = ok(c.set_key(name.clone().into(), "two".into(), JsValue::UNDEFINED)).await;
+    let first = ok(c.set_key(name.clone().into(), "one".into(), js("{ contentType: 'text/plain', tags: { a: '1' } }"), JsValue::UNDEFINED)).await;
+    let second = ok(c.set_key(name.clone().into(), "two".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     let (p1, p2) = (get(&first, "properties"), get(&second, "properties"));
     assert_ne!(get(&p1, "version").as_string(), get(&p2, "version").as_string());
     assert!(get(&p2, "contentType").is_undefined(), "contentType not carried over");
     assert_eq!(Object::keys(get(&p2, "tags").unchecked_ref::<Object>()).length(), 0, "tags not carried over");
     let v1 = get(&p1, "version").as_string().unwrap();
-    let old = ok(c.get_key(name.into(), js(&format!("{{ version: '{v1}' }}")))).await;
+    let old = ok(c.get_key(name.into(), js(&format!("{{ version: '{v1}' }}")), JsValue::UNDEFINED)).await;
     assert_eq!(get(&old, "value").as_string().unwrap(), "one");
 }
 
@@ -105,19 +105,19 @@ async fn each_set_is_a_new_version_that_carries_nothing_over() {
 async fn update_properties_by_version_and_latest() {
     let c = client();
     let name = unique("update");
-    let key = ok(c.set_key(name.clone().into(), "v".into(), js("{ contentType: 'text/plain', tags: { keep: 'x' } }"))).await;
+    let key = ok(c.set_key(name.clone().into(), "v".into(), js("{ contentType: 'text/plain', tags: { keep: 'x' } }"), JsValue::UNDEFINED)).await;
     let version = get(&get(&key, "properties"), "version");
 
-    let props = ok(c.update_key_properties(name.clone().into(), version.clone(), js("{ tags: { newTag: 'n' } }"))).await;
+    let props = ok(c.update_key_properties(name.clone().into(), version.clone(), js("{ tags: { newTag: 'n' } }"), JsValue::UNDEFINED)).await;
     assert!(get(&props, "value").is_undefined(), "properties carry no value");
     assert_eq!(get(&props, "contentType").as_string().unwrap(), "text/plain", "unchanged fields stay");
     assert_eq!(get(&get(&props, "tags"), "newTag").as_string().unwrap(), "n");
 
-    let props = ok(c.update_key_properties(name.clone().into(), js("{ contentType: 'application/json' }"), JsValue::UNDEFINED)).await;
+    let props = ok(c.update_key_properties(name.clone().into(), js("{ contentType: 'application/json' }"), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(get(&props, "version"), version, "the two-argument form updates the latest version");
     assert_eq!(get(&props, "contentType").as_string().unwrap(), "application/json");
 
-    let again = ok(c.get_key(name.into(), JsValue::UNDEFINED)).await;
+    let again = ok(c.get_key(name.into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(get(&again, "value").as_string().unwrap(), "v", "the value never changes");
 }
 
@@ -125,12 +125,12 @@ async fn update_properties_by_version_and_latest() {
 async fn disabled_version_is_the_services_403() {
     let c = client();
     let name = unique("disabled");
-    let key = ok(c.set_key(name.clone().into(), "v".into(), JsValue::UNDEFINED)).await;
+    let key = ok(c.set_key(name.clone().into(), "v".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     let version = get(&get(&key, "properties"), "version");
-    let props = ok(c.update_key_properties(name.clone().into(), version.clone(), js("{ enabled: false }"))).await;
+    let props = ok(c.update_key_properties(name.clone().into(), version.clone(), js("{ enabled: false }"), JsValue::UNDEFINED)).await;
     assert_eq!(get(&props, "enabled").as_bool(), Some(false));
 
-    let e = err(c.get_key(name.into(), js(&format!("{{ version: '{}' }}", version.as_string().unwrap())))).await;
+    let e = err(c.get_key(name.into(), js(&format!("{{ version: '{}' }}", version.as_string().unwrap())), JsValue::UNDEFINED)).await;
     assert!(e.is_instance_of::<js_sys::Error>());
     assert_eq!(error_name(&e), "KeyVaultError");
     assert_eq!(get(&e, "statusCode").as_f64(), Some(403.0));
@@ -141,7 +141,7 @@ async fn disabled_version_is_the_services_403() {
 
 #[wasm_bindgen_test]
 async fn missing_key_is_secret_not_found() {
-    let e = err(client().get_key(unique("missing").into(), JsValue::UNDEFINED)).await;
+    let e = err(client().get_key(unique("missing").into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(get(&e, "statusCode").as_f64(), Some(404.0));
     assert_eq!(get(&e, "code").as_string().unwrap(), "SecretNotFound");
 }
@@ -156,10 +156,10 @@ async fn challenge_asks_the_credential_for_the_vault_scope() {
     // Concurrent first calls: one credential call between them.
     let calls = Array::new();
     for i in 0..5 {
-        calls.push(&c.set_key(name.clone().into(), format!("v{i}").into(), JsValue::UNDEFINED));
+        calls.push(&c.set_key(name.clone().into(), format!("v{i}").into(), JsValue::UNDEFINED, JsValue::UNDEFINED));
     }
     ok(Promise::all(&calls)).await;
-    ok(c.get_key(name.into(), JsValue::UNDEFINED)).await;
+    ok(c.get_key(name.into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     let log: Array = js("globalThis.__kvTokenCalls").unchecked_into();
     assert_eq!(log.length(), 1, "one getToken for five concurrent calls and a later one");
     let call = log.get(0);
@@ -176,7 +176,7 @@ async fn challenge_resource_is_verified_before_any_token() {
     js("globalThis.__kvVerified = 0");
     let credential = js("async () => { globalThis.__kvVerified++; return 'tok'; }");
     let c = KeyClient::new(emulator().into(), credential, js("{ allowInsecureConnection: true }"), JsValue::UNDEFINED).unwrap();
-    let e = err(c.set_key(unique("verify").into(), "v".into(), JsValue::UNDEFINED)).await;
+    let e = err(c.set_key(unique("verify").into(), "v".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(error_name(&e), "AuthenticationError");
     assert!(get(&e, "message").as_string().unwrap().contains("vault.azure.net"));
     assert_eq!(js("globalThis.__kvVerified").as_f64(), Some(0.0), "no token was requested");
@@ -185,7 +185,7 @@ async fn challenge_resource_is_verified_before_any_token() {
 #[wasm_bindgen_test]
 async fn failing_credential_is_an_authentication_error_with_its_cause() {
     let c = client_with(js("async () => { throw new Error('no login session'); }"));
-    let e = err(c.set_key(unique("cred").into(), "v".into(), JsValue::UNDEFINED)).await;
+    let e = err(c.set_key(unique("cred").into(), "v".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(error_name(&e), "AuthenticationError");
     assert!(get(&e, "message").as_string().unwrap().contains("no login session"));
     assert_eq!(get(&get(&e, "cause"), "message").as_string().unwrap(), "no login session");
@@ -199,27 +199,27 @@ async fn bad_arguments_reject_before_any_request() {
     let u = JsValue::UNDEFINED;
     let v32 = "0123456789abcdef0123456789abcdef";
     let cases: Vec<(&str, Promise)> = vec![
-        ("TypeError", c.set_key(u.clone(), "v".into(), u.clone())),
-        ("TypeError", c.set_key(js("42"), "v".into(), u.clone())),
-        ("RangeError", c.set_key("".into(), "v".into(), u.clone())),
-        ("RangeError", c.set_key("../x".into(), "v".into(), u.clone())),
-        ("RangeError", c.set_key("%2e%2e".into(), "v".into(), u.clone())),
-        ("RangeError", c.set_key("a".repeat(128).into(), "v".into(), u.clone())),
-        ("TypeError", c.set_key("k".into(), js("{}"), u.clone())),
-        ("RangeError", c.set_key("k".into(), "x".repeat(25 * 1024 + 1).into(), u.clone())),
-        ("TypeError", c.set_key("k".into(), "v".into(), "options".into())),
-        ("TypeError", c.set_key("k".into(), "v".into(), js("{ enabled: 'yes' }"))),
-        ("TypeError", c.set_key("k".into(), "v".into(), js("{ expiresOn: '2030-01-01' }"))),
-        ("RangeError", c.set_key("k".into(), "v".into(), js("{ expiresOn: new Date('nope') }"))),
-        ("TypeError", c.set_key("k".into(), "v".into(), js("{ tags: new Map([['a', 'b']]) }"))),
-        ("TypeError", c.set_key("k".into(), "v".into(), js("{ tags: { a: 1 } }"))),
-        ("RangeError", c.set_key("k".into(), "v".into(), js("{ contentType: 'x'.repeat(256) }"))),
-        ("RangeError", c.set_key("k".into(), "v".into(), js("Object.fromEntries(Array.from({length: 1}, () => ['tags', Object.fromEntries(Array.from({length: 16}, (_, i) => ['t' + i, 'v']))]))"))),
-        ("RangeError", c.get_key("k".into(), js("{ version: '../../x' }"))),
-        ("TypeError", c.get_key("k".into(), js("{ version: 5 }"))),
-        ("RangeError", c.update_key_properties("k".into(), "abc".into(), u.clone())),
-        ("TypeError", c.update_key_properties("k".into(), js("{}"), js("{}"))),
-        ("TypeError", c.update_key_properties("k".into(), v32.into(), js("{ tags: [] }"))),
+        ("TypeError", c.set_key(u.clone(), "v".into(), u.clone(), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key(js("42"), "v".into(), u.clone(), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("".into(), "v".into(), u.clone(), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("../x".into(), "v".into(), u.clone(), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("%2e%2e".into(), "v".into(), u.clone(), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("a".repeat(128).into(), "v".into(), u.clone(), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key("k".into(), js("{}"), u.clone(), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("k".into(), "x".repeat(25 * 1024 + 1).into(), u.clone(), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key("k".into(), "v".into(), "options".into(), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key("k".into(), "v".into(), js("{ enabled: 'yes' }"), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key("k".into(), "v".into(), js("{ expiresOn: '2030-01-01' }"), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("k".into(), "v".into(), js("{ expiresOn: new Date('nope') }"), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key("k".into(), "v".into(), js("{ tags: new Map([['a', 'b']]) }"), JsValue::UNDEFINED)),
+        ("TypeError", c.set_key("k".into(), "v".into(), js("{ tags: { a: 1 } }"), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("k".into(), "v".into(), js("{ contentType: 'x'.repeat(256) }"), JsValue::UNDEFINED)),
+        ("RangeError", c.set_key("k".into(), "v".into(), js("Object.fromEntries(Array.from({length: 1}, () => ['tags', Object.fromEntries(Array.from({length: 16}, (_, i) => ['t' + i, 'v']))]))"), JsValue::UNDEFINED)),
+        ("RangeError", c.get_key("k".into(), js("{ version: '../../x' }"), JsValue::UNDEFINED)),
+        ("TypeError", c.get_key("k".into(), js("{ version: 5 }"), JsValue::UNDEFINED)),
+        ("RangeError", c.update_key_properties("k".into(), "abc".into(), u.clone(), JsValue::UNDEFINED)),
+        ("TypeError", c.update_key_properties("k".into(), js("{}"), js("{}"), JsValue::UNDEFINED)),
+        ("TypeError", c.update_key_properties("k".into(), v32.into(), js("{ tags: [] }"), JsValue::UNDEFINED)),
     ];
     for (i, (want, p)) in cases.into_iter().enumerate() {
         let e = err(p).await;
@@ -229,7 +229,7 @@ async fn bad_arguments_reject_before_any_request() {
 
     // The client still works afterwards.
     let good = client();
-    ok(good.set_key(unique("after").into(), "v".into(), u)).await;
+    ok(good.set_key(unique("after").into(), "v".into(), u, JsValue::UNDEFINED)).await;
 }
 
 #[wasm_bindgen_test]

@@ -1,4 +1,5 @@
-//! Backups travel as base64url without padding (the service's `value`), tolerant of padding.
+//! Backups travel as base64url without padding (the service's `value`); decoding tolerates
+//! padding. CAE claims use the standard alphabet.
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use base64::engine::DecodePaddingMode;
@@ -8,6 +9,16 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
+
+const LENIENT_STANDARD: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Standard-alphabet base64 (CAE claims in a challenge).
+pub fn decode_standard(text: &str) -> Option<Vec<u8>> {
+    LENIENT_STANDARD.decode(text).ok()
+}
 
 pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)

@@ -74,6 +74,18 @@ fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
+/// The decoded claims of a CAE challenge (`error="insufficient_claims", claims="<base64>"`).
+pub fn cae_claims(header: &str) -> Option<String> {
+    let p = params(header);
+    let get = |k: &str| p.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+    if get("error") != Some("insufficient_claims") {
+        return None;
+    }
+    // Claims arrive base64-encoded; credentials take the JSON itself.
+    let claims = get("claims")?;
+    Some(super::base64url::decode_standard(claims).and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| claims.to_string()))
+}
+
 /// Parses a challenge and, unless `verify_host` is `None`, checks that the challenge's resource
 /// belongs to the vault's host. A failed check is an error and must leave no state behind.
 pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
@@ -101,8 +113,7 @@ pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
         .and_then(|a| a.split("://").nth(1)?.split(['/', '?', '#']).nth(1))
         .filter(|t| !t.is_empty())
         .map(str::to_string);
-    let claims = (get("error") == Some("insufficient_claims")).then(|| get("claims").map(str::to_string)).flatten();
-    Ok(Challenge { scope, tenant_id, claims })
+    Ok(Challenge { scope, tenant_id, claims: cae_claims(header) })
 }
 
 #[cfg(test)]
@@ -147,7 +158,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(c.claims.as_deref(), Some("eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="));
+        assert_eq!(c.claims.as_deref(), Some(r#"{"access_token":{}}"#), "decoded from base64");
         assert_eq!(c.tenant_id.as_deref(), Some("common"), "the tenant is the authority's first path segment");
         assert_eq!(params(r#"Bearer a="x\"y, z", b=tok"#), vec![("a".into(), "x\"y, z".into()), ("b".into(), "tok".into())]);
     }

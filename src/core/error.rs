@@ -36,6 +36,10 @@ pub enum Error {
     #[error("{message}")]
     Transport { message: String },
 
+    /// The caller aborted the call (its signal fired while the client waited to retry).
+    #[error("the operation was aborted")]
+    Aborted,
+
     /// Obtaining or applying a token failed: a bad challenge, a rejected challenge resource,
     /// or a credential that threw or returned no token.
     #[error("{message}")]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod pipeline;
 pub mod request;
+pub mod retry;
 pub mod validate;
 pub mod vault_url;
 

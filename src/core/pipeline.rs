@@ -1,20 +1,26 @@
-//! Sending an operation: vault URL and api-version, the challenge handshake, the token cache.
+//! Sending an operation: vault URL and api-version, the challenge handshake, the token cache,
+//! retries.
 //!
 //! The handshake is the one the official SDKs use: the first request goes out without a token
 //! and without a body; the service answers 401 with a challenge naming the token's resource and
 //! tenant; the client verifies the resource, asks the credential, and sends the real request.
-//! Later requests reuse the challenge and the cached token.
+//! Later requests reuse the challenge and the cached token. A token is refreshed in the
+//! background once it is within two minutes of expiry, and waited for only within 30 seconds.
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 
 use super::challenge::{self, Challenge};
 use super::error::{Error, Result};
-use super::request::{service_error, HttpRequest, HttpResponse, Operation};
+use super::request::{service_error, HttpRequest, HttpResponse, Method, Operation};
+use super::retry::{self, RetryOptions};
 use super::vault_url::VaultUrl;
 
-/// A token is not used when it expires within this many milliseconds.
+/// Within this many milliseconds of expiry a token is refreshed in the background.
 pub const TOKEN_REFRESH_MARGIN_MS: f64 = 120_000.0;
+/// Within this many milliseconds of expiry a token is no longer used: calls wait for a new one.
+pub const TOKEN_MIN_VALIDITY_MS: f64 = 30_000.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessToken {
@@ -23,13 +29,22 @@ pub struct AccessToken {
     pub expires_on_ms: Option<f64>,
 }
 
-/// What the platform provides: a transport, the credential, and a clock.
+/// What the platform provides to one call: a transport, the credential, timers, a clock.
 pub trait Host {
     fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
     /// Asks the credential for a token for `challenge.scope` (with its tenant and claims).
-    /// Concurrent calls for the same challenge should share one credential call.
-    fn get_token(&self, challenge: &Challenge) -> impl Future<Output = Result<AccessToken>>;
+    /// Concurrent calls for the same challenge share one credential call. The future owns
+    /// what it needs, so it can outlive the call that started it (background refresh).
+    fn get_token(&self, challenge: &Challenge) -> impl Future<Output = Result<AccessToken>> + 'static;
+    /// Runs a task on its own (a background token refresh).
+    fn spawn(&self, task: impl Future<Output = ()> + 'static);
+    /// Waits; fails early when the call is aborted.
+    fn sleep(&self, ms: f64) -> impl Future<Output = Result<()>>;
     fn now_ms(&self) -> f64;
+    /// Uniform in [0, 1), for backoff jitter.
+    fn random(&self) -> f64;
+    /// The call was aborted: nothing more is sent for it.
+    fn aborted(&self) -> bool;
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +52,7 @@ pub struct Config {
     pub vault: VaultUrl,
     pub api_version: String,
     pub verify_challenge_resource: bool,
+    pub retry: RetryOptions,
 }
 
 struct CachedToken {
@@ -50,16 +66,34 @@ struct CachedToken {
 struct AuthState {
     challenge: Option<Challenge>,
     token: Option<CachedToken>,
+    refreshing: bool,
+}
+
+impl AuthState {
+    fn store(&mut self, challenge: &Challenge, at: &AccessToken) {
+        self.token = at.expires_on_ms.filter(|e| e.is_finite()).map(|expires_on_ms| CachedToken {
+            token: at.token.clone(),
+            expires_on_ms,
+            scope: challenge.scope.clone(),
+            tenant_id: challenge.tenant_id.clone(),
+        });
+    }
 }
 
 pub struct Pipeline {
     pub config: Config,
-    state: RefCell<AuthState>,
+    state: Rc<RefCell<AuthState>>,
+}
+
+/// How one attempt ended, for the retry loop.
+enum Attempt {
+    Response(HttpResponse),
+    NoResponse(Error),
 }
 
 impl Pipeline {
     pub fn new(config: Config) -> Self {
-        Pipeline { config, state: RefCell::default() }
+        Pipeline { config, state: Rc::default() }
     }
 
     fn request(&self, op: &Operation, token: Option<&str>) -> HttpRequest {
@@ -82,44 +116,145 @@ impl Pipeline {
         HttpRequest { method: op.method, url, headers, body }
     }
 
-    /// Parses and verifies a challenge; only a verified challenge is remembered.
-    fn accept_challenge(&self, response: HttpResponse) -> Result<Challenge> {
+    /// Parses and verifies a challenge; only a verified challenge is remembered, and never
+    /// with its one-off CAE claims. A CAE challenge names no resource: it asks for the claims
+    /// on a token for the challenge already known.
+    fn accept_challenge(&self, response: &HttpResponse) -> Result<Challenge> {
         let Some(header) = response.header("www-authenticate") else {
-            return Err(response.into_result().err().unwrap_or_else(|| Error::auth("unexpected 401")));
+            return Err(service_error(response));
         };
+        let known = self.state.borrow().challenge.clone();
+        if let (Some(known), Some(claims)) = (known, challenge::cae_claims(header)) {
+            if challenge::parse(header, None).is_err() {
+                return Ok(Challenge { claims: Some(claims), ..known });
+            }
+        }
         let verify = self.config.verify_challenge_resource.then_some(self.config.vault.host.as_str());
         let challenge = challenge::parse(header, verify)?;
-        self.state.borrow_mut().challenge = Some(challenge.clone());
+        self.state.borrow_mut().challenge = Some(Challenge { claims: None, ..challenge.clone() });
         Ok(challenge)
-    }
-
-    fn cached_token(&self, challenge: &Challenge, now_ms: f64) -> Option<String> {
-        let state = self.state.borrow();
-        let t = state.token.as_ref()?;
-        let usable = t.scope == challenge.scope
-            && t.tenant_id == challenge.tenant_id
-            && now_ms < t.expires_on_ms - TOKEN_REFRESH_MARGIN_MS;
-        usable.then(|| t.token.clone())
     }
 
     /// A token for `challenge`, and whether it came from the cache.
     async fn token<H: Host>(&self, host: &H, challenge: &Challenge) -> Result<(String, bool)> {
         if challenge.claims.is_none() {
-            if let Some(t) = self.cached_token(challenge, host.now_ms()) {
-                return Ok((t, true));
+            let now = host.now_ms();
+            let cached = {
+                let state = self.state.borrow();
+                state
+                    .token
+                    .as_ref()
+                    .filter(|t| t.scope == challenge.scope && t.tenant_id == challenge.tenant_id)
+                    .map(|t| (t.token.clone(), t.expires_on_ms - now))
+            };
+            if let Some((token, left)) = cached {
+                if left > TOKEN_REFRESH_MARGIN_MS {
+                    return Ok((token, true));
+                }
+                if left > TOKEN_MIN_VALIDITY_MS {
+                    self.refresh_in_background(host, challenge);
+                    return Ok((token, true));
+                }
             }
         }
         let at = host.get_token(challenge).await?;
         if at.token.is_empty() {
             return Err(Error::auth("the credential returned an empty token"));
         }
-        self.state.borrow_mut().token = at.expires_on_ms.filter(|e| e.is_finite()).map(|expires_on_ms| CachedToken {
-            token: at.token.clone(),
-            expires_on_ms,
-            scope: challenge.scope.clone(),
-            tenant_id: challenge.tenant_id.clone(),
-        });
+        self.state.borrow_mut().store(challenge, &at);
         Ok((at.token, false))
+    }
+
+    fn refresh_in_background<H: Host>(&self, host: &H, challenge: &Challenge) {
+        if std::mem::replace(&mut self.state.borrow_mut().refreshing, true) {
+            return;
+        }
+        let state = self.state.clone();
+        let fetch = host.get_token(challenge);
+        let challenge = challenge.clone();
+        host.spawn(async move {
+            let result = fetch.await;
+            let mut state = state.borrow_mut();
+            state.refreshing = false;
+            // A failure is not reported here: the token in hand is still good, and the call
+            // that finally needs a new one asks again and reports what goes wrong.
+            if let Some(at) = result.ok().filter(|at| !at.token.is_empty()) {
+                state.store(&challenge, &at);
+            }
+        });
+    }
+
+    /// One attempt, including the challenge handshake: the service's answer, whatever its
+    /// status, or the failure that prevented one.
+    async fn attempt<H: Host>(&self, host: &H, op: &Operation) -> Result<Attempt> {
+        let no_response = |e: Error| match e {
+            Error::Transport { .. } => Ok(Attempt::NoResponse(e)),
+            other => Err(other),
+        };
+        let known = self.state.borrow().challenge.clone();
+        let challenge = match known {
+            Some(c) => c,
+            None => {
+                let probe = match host.send(self.request(op, None)).await {
+                    Ok(r) => r,
+                    Err(e) => return no_response(e),
+                };
+                if probe.status != 401 {
+                    return Ok(Attempt::Response(probe));
+                }
+                self.accept_challenge(&probe)?
+            }
+        };
+        let (token, from_cache) = self.token(host, &challenge).await?;
+        let response = match host.send(self.request(op, Some(&token))).await {
+            Ok(r) => r,
+            Err(e) => return no_response(e),
+        };
+        if response.status != 401 || response.header("www-authenticate").is_none() {
+            return Ok(Attempt::Response(response));
+        }
+        // The token was refused. One more try is worth it when the token was an old one, or
+        // when the service now asks for something else (another tenant, CAE claims).
+        let renewed = self.accept_challenge(&response)?;
+        if !(from_cache || renewed != challenge) {
+            return Ok(Attempt::Response(response));
+        }
+        self.state.borrow_mut().token = None;
+        let (token, _) = self.token(host, &renewed).await?;
+        match host.send(self.request(op, Some(&token))).await {
+            Ok(r) => Ok(Attempt::Response(r)),
+            Err(e) => no_response(e),
+        }
+    }
+
+    /// Sends `op`, retrying transient failures, and returns the successful response or the
+    /// error the service answered with.
+    pub async fn send<H: Host>(&self, host: &H, op: &Operation) -> Result<HttpResponse> {
+        let started = host.now_ms();
+        let mut retry = 0;
+        loop {
+            let outcome = self.attempt(host, op).await?;
+            let (response, failure) = match outcome {
+                Attempt::Response(r) if r.is_success() => return Ok(r),
+                Attempt::Response(r) => (Some(r), None),
+                Attempt::NoResponse(e) => (None, Some(e)),
+            };
+            let now = host.now_ms();
+            let delay = if host.aborted() {
+                None
+            } else {
+                retry::delay_before_retry(&self.config.retry, retry, response.as_ref(), now - started, now, host.random())
+            };
+            let Some(delay) = delay else {
+                return Err(match (response, failure) {
+                    (Some(r), _) => service_error(&r),
+                    (None, Some(e)) => e,
+                    (None, None) => Error::Transport { message: "no response".into() },
+                });
+            };
+            host.sleep(delay).await?;
+            retry += 1;
+        }
     }
 
     /// The operation for a page's `nextLink` (or a caller's continuation token). It must point at
@@ -132,36 +267,6 @@ impl Pipeline {
         if origin.origin != self.config.vault.origin || next_link[path_at..].contains(['#', ' ']) {
             return Err(refuse());
         }
-        Ok(Operation { method: super::request::Method::Get, path: next_link[path_at..].to_string(), body: None })
-    }
-
-    /// Sends `op` and returns the successful response, or the error the service answered with.
-    pub async fn send<H: Host>(&self, host: &H, op: &Operation) -> Result<HttpResponse> {
-        let known = self.state.borrow().challenge.clone();
-        let challenge = match known {
-            Some(c) => c,
-            None => {
-                let probe = host.send(self.request(op, None)).await?;
-                if probe.status != 401 {
-                    return probe.into_result();
-                }
-                self.accept_challenge(probe)?
-            }
-        };
-        let (token, from_cache) = self.token(host, &challenge).await?;
-        let response = host.send(self.request(op, Some(&token))).await?;
-        if response.status != 401 || response.header("www-authenticate").is_none() {
-            return response.into_result();
-        }
-        // The token was refused. One more try is worth it when the token was an old one, or
-        // when the service now asks for something else (another tenant, CAE claims).
-        let refused = service_error(&response);
-        let renewed = self.accept_challenge(response)?;
-        if from_cache || renewed != challenge {
-            self.state.borrow_mut().token = None;
-            let (token, _) = self.token(host, &renewed).await?;
-            return host.send(self.request(op, Some(&token))).await?.into_result();
-        }
-        Err(refused)
+        Ok(Operation { method: Method::Get, path: next_link[path_at..].to_string(), body: None })
     }
 }

@@ -47,7 +47,8 @@ pub struct HttpRequest {
 }
 
 /// The response headers the client reads; transports fetch these and no others.
-pub const RESPONSE_HEADERS: [&str; 2] = ["www-authenticate", "x-ms-request-id"];
+pub const RESPONSE_HEADERS: [&str; 5] =
+    ["www-authenticate", "x-ms-request-id", "retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HttpResponse {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::core::duration::Duration;
@@ -14,6 +15,7 @@ use crate::core::model::{
 };
 use crate::core::pipeline::{Config, Pipeline};
 use crate::core::request::{self, HttpResponse, Operation};
+use crate::core::retry::RetryOptions;
 use crate::core::validate;
 use crate::core::vault_url::VaultUrl;
 use crate::core::Error;
@@ -33,7 +35,12 @@ struct Inner {
 impl Inner {
     /// Sends `op` with this call's abort signal.
     async fn send(&self, op: &Operation, signal: JsValue) -> Result<HttpResponse, Error> {
-        self.pipeline.send(&CallHost { host: &self.host, signal }, op).await
+        let host = CallHost {
+            host: &self.host,
+            signal: signal.dyn_into().ok(),
+            try_timeout_ms: self.pipeline.config.retry.try_timeout_ms,
+        };
+        self.pipeline.send(&host, op).await
     }
 
     /// The first page of a listing, or the page a continuation token names.
@@ -79,8 +86,12 @@ fn new_client(vault_url: &JsValue, credential: &JsValue, options: &JsValue, defa
     };
     let http_client = if http_client.is_undefined() { default_http.clone() } else { http_client };
     let host = JsHost::new(credential, &http_client)?;
+    let retry = match &o {
+        Some(o) => convert::retry_options(&convert::get(o, "retryOptions", "options")?)?,
+        None => RetryOptions::default(),
+    };
     let vault = VaultUrl::parse(&url, allow_insecure)?;
-    let config = Config { vault, api_version, verify_challenge_resource: !disable_verification };
+    let config = Config { vault, api_version, verify_challenge_resource: !disable_verification, retry };
     Ok(Inner { pipeline: Pipeline::new(config), host })
 }
 

@@ -5,6 +5,7 @@ use js_sys::{Array, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::model::{DeletedKey, KeyOptions, KeyProperties, KeyVaultKey, Page, Tags};
+use crate::core::retry::RetryOptions;
 use crate::core::validate::unix_seconds;
 use crate::core::{Error, Error as E};
 
@@ -89,6 +90,47 @@ pub fn opt_bool(obj: &Object, key: &str, what: &str) -> Result<Option<bool>> {
     v.as_bool()
         .map(Some)
         .ok_or_else(|| E::type_error(format!("{what}.{key} must be a boolean, not {}", type_name(&v))))
+}
+
+/// A non-negative number option (milliseconds, counts), at most `max`.
+fn opt_number(obj: &Object, key: &str, what: &str, max: f64, integer: bool) -> Result<Option<f64>> {
+    let v = get(obj, key, what)?;
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    let n = v
+        .as_f64()
+        .ok_or_else(|| E::type_error(format!("{what}.{key} must be a number, not {}", type_name(&v))))?;
+    if !(0.0..=max).contains(&n) || (integer && n.fract() != 0.0) {
+        return Err(E::range_error(format!("{what}.{key} must be {} from 0 to {max}, not {n}", if integer { "an integer" } else { "a number" })));
+    }
+    Ok(Some(n))
+}
+
+/// `retryOptions { maxRetries, retryDelayInMs, maxRetryDelayInMs, tryTimeoutInMs }`.
+pub fn retry_options(v: &JsValue) -> Result<RetryOptions> {
+    let mut r = RetryOptions::default();
+    let Some(o) = options(v, "options.retryOptions")? else {
+        return Ok(r);
+    };
+    let what = "options.retryOptions";
+    const DAY_MS: f64 = 86_400_000.0;
+    if let Some(n) = opt_number(&o, "maxRetries", what, 100.0, true)? {
+        r.max_retries = n as u32;
+    }
+    if let Some(n) = opt_number(&o, "retryDelayInMs", what, DAY_MS, false)? {
+        r.retry_delay_ms = n;
+    }
+    if let Some(n) = opt_number(&o, "maxRetryDelayInMs", what, DAY_MS, false)? {
+        r.max_retry_delay_ms = n;
+    }
+    if let Some(n) = opt_number(&o, "tryTimeoutInMs", what, DAY_MS, false)? {
+        if n == 0.0 {
+            return Err(E::range_error(format!("{what}.tryTimeoutInMs must be more than 0")));
+        }
+        r.try_timeout_ms = Some(n);
+    }
+    Ok(r)
 }
 
 /// A `Date` option as Unix seconds.

@@ -8,17 +8,30 @@ use std::cell::RefCell;
 
 use js_sys::{Error as JsError, Function, Object, RangeError, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::core::{ArgError, Error};
 
-thread_local! {
-    static CLASSES: RefCell<Option<(Function, Function)>> = const { RefCell::new(None) };
+/// The public error classes, registered by the package's entry points.
+struct Classes {
+    key_vault: Function,
+    authentication: Function,
+    abort: Function,
 }
 
-/// Called once by the package's entry points with the two public error classes.
+thread_local! {
+    static CLASSES: RefCell<Option<Classes>> = const { RefCell::new(None) };
+}
+
+/// Called once by the package's entry points with `{ KeyVaultError, AuthenticationError, AbortError }`.
 #[wasm_bindgen(js_name = __registerErrorClasses)]
-pub fn register_error_classes(key_vault_error: Function, authentication_error: Function) {
-    CLASSES.with(|c| *c.borrow_mut() = Some((key_vault_error, authentication_error)));
+pub fn register_error_classes(classes: JsValue) {
+    let get = |k: &str| Reflect::get(&classes, &k.into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    if let (Some(key_vault), Some(authentication), Some(abort)) =
+        (get("KeyVaultError"), get("AuthenticationError"), get("AbortError"))
+    {
+        CLASSES.with(|c| *c.borrow_mut() = Some(Classes { key_vault, authentication, abort }));
+    }
 }
 
 fn set(target: &Object, key: &str, value: JsValue) {
@@ -32,7 +45,7 @@ fn opt_str(s: Option<String>) -> JsValue {
 
 /// Builds `new Class(message, details)` with a registered class, or a plain `Error` carrying
 /// `name` and the details as own properties.
-fn construct(pick: fn(&(Function, Function)) -> Function, name: &str, message: &str, details: Object) -> JsValue {
+fn construct(pick: fn(&Classes) -> Function, name: &str, message: &str, details: Object) -> JsValue {
     let registered = CLASSES.with(|c| c.borrow().as_ref().map(pick));
     if let Some(class) = registered {
         let args = js_sys::Array::of2(&JsValue::from_str(message), &details);
@@ -55,23 +68,24 @@ pub fn to_js(err: Error) -> JsValue {
             set(&details, "statusCode", status.into());
             set(&details, "code", opt_str(code));
             set(&details, "requestId", opt_str(request_id));
-            construct(|c| c.0.clone(), "KeyVaultError", &message, details)
+            construct(|c| c.key_vault.clone(), "KeyVaultError", &message, details)
         }
         Error::Parse { status, message, request_id } => {
             set(&details, "statusCode", status.into());
             set(&details, "code", "PARSE_ERROR".into());
             set(&details, "requestId", opt_str(request_id));
-            construct(|c| c.0.clone(), "KeyVaultError", &message, details)
+            construct(|c| c.key_vault.clone(), "KeyVaultError", &message, details)
         }
         Error::Transport { message } => {
             set(&details, "code", "REQUEST_SEND_ERROR".into());
-            construct(|c| c.0.clone(), "KeyVaultError", &message, details)
+            construct(|c| c.key_vault.clone(), "KeyVaultError", &message, details)
         }
+        Error::Aborted => construct(|c| c.abort.clone(), "AbortError", "The operation was aborted.", details),
         Error::Authentication { message, cause } => {
             if let Some(cause) = cause.and_then(|c| c.0.downcast_ref::<JsValue>().cloned()) {
                 set(&details, "cause", cause);
             }
-            construct(|c| c.1.clone(), "AuthenticationError", &message, details)
+            construct(|c| c.authentication.clone(), "AuthenticationError", &message, details)
         }
     }
 }

@@ -1,6 +1,7 @@
-//! The core's `Host` on JavaScript: the caller's credential, a transport, and `Date.now()`.
+//! The core's `Host` on JavaScript: the caller's credential, a transport, timers, `Date.now()`.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -12,13 +13,18 @@ use crate::core::pipeline::{AccessToken, Host};
 use crate::core::request::{HttpRequest, HttpResponse, RESPONSE_HEADERS};
 use crate::core::{Cause, Error};
 
-
+/// Larger responses are refused unread (a Key Vault response is at most a few hundred KB).
+pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
 
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch`, which Node 18+ and every browser have; `window` is not assumed.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(request: &web_sys::Request) -> Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
 }
 
 /// A token source: `{ getToken(scopes, options) }` or a plain function with the same signature.
@@ -50,14 +56,6 @@ impl Credential {
     }
 }
 
-pub struct JsHost {
-    credential: Credential,
-    /// `{ sendRequest(request) }`; `None` means the global `fetch`.
-    http_client: Option<(JsValue, Function)>,
-    /// The credential call in flight, shared by every request that needs the same token.
-    pending_token: RefCell<Option<(Challenge, Promise)>>,
-}
-
 fn message_of(e: &JsValue) -> String {
     let msg = Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string());
     let text = msg.or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into());
@@ -82,21 +80,15 @@ fn access_token(v: &JsValue) -> Result<AccessToken, Error> {
     Err(Error::auth("the credential returned neither a token string nor { token, expiresOnTimestamp }"))
 }
 
-impl JsHost {
-    pub fn new(credential: Credential, http_client: &JsValue) -> Result<Self, Error> {
-        let http_client = if http_client.is_undefined() || http_client.is_null() {
-            None
-        } else {
-            let send = Reflect::get(http_client, &"sendRequest".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok())
-                .ok_or_else(|| Error::type_error("options.httpClient must have a sendRequest(request) method"))?;
-            Some((http_client.clone(), send))
-        };
-        Ok(JsHost { credential, http_client, pending_token: RefCell::new(None) })
-    }
+/// The credential, and the one call to it in flight, shared by every request that needs the
+/// same token (and by a background refresh).
+struct TokenSource {
+    credential: Credential,
+    pending: RefCell<Option<(Challenge, Promise)>>,
+}
 
-    fn start_token_call(&self, challenge: &Challenge) -> Result<Promise, Error> {
+impl TokenSource {
+    fn start_call(&self, challenge: &Challenge) -> Result<Promise, Error> {
         let scopes = Array::of1(&JsValue::from_str(&challenge.scope));
         let options = Object::new();
         let set = |k: &str, v: JsValue| Reflect::set(&options, &k.into(), &v);
@@ -113,12 +105,56 @@ impl JsHost {
         }
     }
 
+    async fn get_token(self: Rc<Self>, challenge: Challenge) -> Result<AccessToken, Error> {
+        let shared = self.pending.borrow().as_ref().filter(|(c, _)| *c == challenge).map(|(_, p)| p.clone());
+        let promise = match shared {
+            Some(p) => p,
+            None => {
+                let p = self.start_call(&challenge)?;
+                *self.pending.borrow_mut() = Some((challenge, p.clone()));
+                p
+            }
+        };
+        let result = JsFuture::from(promise.clone()).await;
+        {
+            let mut pending = self.pending.borrow_mut();
+            if pending.as_ref().is_some_and(|(_, p)| Object::is(p, &promise)) {
+                *pending = None;
+            }
+        }
+        match result {
+            Ok(v) => access_token(&v),
+            Err(e) => Err(auth_failure(format!("the credential failed to provide a token: {}", message_of(&e)), e)),
+        }
+    }
+}
+
+pub struct JsHost {
+    tokens: Rc<TokenSource>,
+    /// `{ sendRequest(request) }`; `None` means the global `fetch`.
+    http_client: Option<(JsValue, Function)>,
+}
+
+impl JsHost {
+    pub fn new(credential: Credential, http_client: &JsValue) -> Result<Self, Error> {
+        let http_client = if http_client.is_undefined() || http_client.is_null() {
+            None
+        } else {
+            let send = Reflect::get(http_client, &"sendRequest".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .ok_or_else(|| Error::type_error("options.httpClient must have a sendRequest(request) method"))?;
+            Some((http_client.clone(), send))
+        };
+        Ok(JsHost { tokens: Rc::new(TokenSource { credential, pending: RefCell::new(None) }), http_client })
+    }
+
     async fn send_custom(
         &self,
         client: &JsValue,
         send: &Function,
         req: HttpRequest,
-        signal: &JsValue,
+        signal: Option<&web_sys::AbortSignal>,
     ) -> Result<HttpResponse, JsValue> {
         let r = Object::new();
         let headers = Object::new();
@@ -131,7 +167,7 @@ impl JsHost {
         if let Some(body) = &req.body {
             Reflect::set(&r, &"body".into(), &body.into())?;
         }
-        if !signal.is_undefined() {
+        if let Some(signal) = signal {
             Reflect::set(&r, &"abortSignal".into(), signal)?;
         }
         let res = JsFuture::from(Promise::resolve(&send.call1(client, &r)?)).await?;
@@ -154,11 +190,11 @@ impl JsHost {
         Ok(HttpResponse { status, headers, body })
     }
 
-    async fn send_fetch(&self, req: HttpRequest, signal: &JsValue) -> Result<HttpResponse, JsValue> {
+    async fn send_fetch(&self, req: HttpRequest, signal: Option<&web_sys::AbortSignal>) -> Result<HttpResponse, JsValue> {
         let init = web_sys::RequestInit::new();
-        if let Some(signal) = signal.dyn_ref::<web_sys::AbortSignal>() {
-            init.set_signal(Some(signal));
-        }
+        init.set_signal(signal);
+        // A redirect is never followed: the Authorization header must not reach another origin.
+        init.set_redirect(web_sys::RequestRedirect::Manual);
         init.set_method(req.method.as_str());
         let headers = web_sys::Headers::new()?;
         for (name, value) in &req.headers {
@@ -170,6 +206,9 @@ impl JsHost {
         }
         let request = web_sys::Request::new_with_str_and_init(&req.url, &init)?;
         let response: web_sys::Response = JsFuture::from(global_fetch(&request)).await?.dyn_into()?;
+        if response.type_() == web_sys::ResponseType::Opaqueredirect {
+            return Err(js_sys::Error::new("the vault answered with a redirect, which is not followed").into());
+        }
         let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
         let mut out = Vec::new();
         for name in RESPONSE_HEADERS {
@@ -181,19 +220,31 @@ impl JsHost {
     }
 }
 
-/// The host for one call: the client's host plus the call's abort signal.
+/// The host for one call: the client's host plus the call's abort signal and per-try timeout.
 pub struct CallHost<'a> {
     pub host: &'a JsHost,
-    /// An `AbortSignal`, or `undefined`.
-    pub signal: JsValue,
+    pub signal: Option<web_sys::AbortSignal>,
+    pub try_timeout_ms: Option<f64>,
+}
+
+impl CallHost<'_> {
+    /// The signal for one try: the call's, and the try timeout's.
+    fn try_signal(&self) -> Option<web_sys::AbortSignal> {
+        let timeout = self.try_timeout_ms.map(web_sys::AbortSignal::timeout_with_f64);
+        match (&self.signal, timeout) {
+            (Some(call), Some(t)) => Some(web_sys::AbortSignal::any(&Array::of2(call, &t))),
+            (call, t) => t.or_else(|| call.clone()),
+        }
+    }
 }
 
 impl Host for CallHost<'_> {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error> {
         let target = format!("{} {}", req.method.as_str(), req.url.split('?').next().unwrap_or(""));
+        let signal = self.try_signal();
         let result = match &self.host.http_client {
-            Some((client, send)) => self.host.send_custom(client, send, req, &self.signal).await,
-            None => self.host.send_fetch(req, &self.signal).await,
+            Some((client, send)) => self.host.send_custom(client, send, req, signal.as_ref()).await,
+            None => self.host.send_fetch(req, signal.as_ref()).await,
         };
         let response = result.map_err(|e| {
             // fetch's TypeError says only "fetch failed"; the reason is in its cause.
@@ -204,45 +255,53 @@ impl Host for CallHost<'_> {
         if response.status == 0 {
             return Err(Error::Transport { message: format!("{target} failed: the transport gave no HTTP status") });
         }
+        if response.body.len() > MAX_RESPONSE_BYTES {
+            return Err(Error::Parse {
+                status: response.status,
+                message: format!("{target}: the response is larger than {MAX_RESPONSE_BYTES} bytes"),
+                request_id: response.request_id().map(str::to_string),
+            });
+        }
         Ok(response)
     }
 
-    async fn get_token(&self, challenge: &Challenge) -> Result<AccessToken, Error> {
-        self.host.get_token(challenge).await
+    fn get_token(&self, challenge: &Challenge) -> impl Future<Output = Result<AccessToken, Error>> + 'static {
+        self.host.tokens.clone().get_token(challenge.clone())
+    }
+
+    fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+        wasm_bindgen_futures::spawn_local(task);
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), Error> {
+        let signal = self.signal.clone();
+        let promise = Promise::new(&mut |resolve, reject| {
+            let timer = set_timeout(&resolve, ms);
+            if let Some(signal) = &signal {
+                // On abort: no pending timer left behind (it would keep Node alive), reject now.
+                let on_abort = Closure::once_into_js(move || {
+                    clear_timeout(&timer);
+                    let _ = reject.call0(&JsValue::UNDEFINED);
+                });
+                let options = Object::new();
+                let _ = Reflect::set(&options, &"once".into(), &true.into());
+                if let Ok(add) = Reflect::get(signal, &"addEventListener".into()).and_then(|f| f.dyn_into::<Function>()) {
+                    let _ = add.call3(signal, &"abort".into(), &on_abort, &options);
+                }
+            }
+        });
+        JsFuture::from(promise).await.map(|_| ()).map_err(|_| Error::Aborted)
     }
 
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
     }
-}
 
-impl JsHost {
-    async fn get_token(&self, challenge: &Challenge) -> Result<AccessToken, Error> {
-        let shared = self
-            .pending_token
-            .borrow()
-            .as_ref()
-            .filter(|(c, _)| c == challenge)
-            .map(|(_, p)| p.clone());
-        let promise = match shared {
-            Some(p) => p,
-            None => {
-                let p = self.start_token_call(challenge)?;
-                *self.pending_token.borrow_mut() = Some((challenge.clone(), p.clone()));
-                p
-            }
-        };
-        let result = JsFuture::from(promise.clone()).await;
-        {
-            let mut pending = self.pending_token.borrow_mut();
-            if pending.as_ref().is_some_and(|(_, p)| js_sys::Object::is(p, &promise)) {
-                *pending = None;
-            }
-        }
-        match result {
-            Ok(v) => access_token(&v),
-            Err(e) => Err(auth_failure(format!("the credential failed to provide a token: {}", message_of(&e)), e)),
-        }
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(|s| s.aborted())
     }
 }
-

@@ -40,6 +40,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  server?.closeAllConnections();
   server?.close();
 });
 

@@ -1,0 +1,157 @@
+//! When to try a request again, and how long to wait first.
+//!
+//! Transient statuses (408, 429, 500, 502, 503, 504) and failures without a response are
+//! retried with exponential backoff and jitter, or after the delay the service asks for
+//! (`retry-after-ms`, `x-ms-retry-after-ms`, `Retry-After` in seconds or as an HTTP date),
+//! never longer than `max_retry_delay_ms` and never past the total budget. The real service
+//! sends its 429s without any of those headers, so a bare 429 is retried with backoff too.
+
+use super::request::HttpResponse;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryOptions {
+    pub max_retries: u32,
+    /// The first backoff; doubled for each retry.
+    pub retry_delay_ms: f64,
+    pub max_retry_delay_ms: f64,
+    /// No retry starts later than this after the call began.
+    pub total_budget_ms: f64,
+    /// Each attempt is abandoned (and retried) after this long; `None` = no limit.
+    pub try_timeout_ms: Option<f64>,
+}
+
+impl Default for RetryOptions {
+    fn default() -> Self {
+        RetryOptions {
+            max_retries: 8,
+            retry_delay_ms: 800.0,
+            max_retry_delay_ms: 60_000.0,
+            total_budget_ms: 60_000.0,
+            try_timeout_ms: None,
+        }
+    }
+}
+
+pub fn is_transient(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Exponential backoff for retry number `retry` (0-based), with ±20% jitter from `random`
+/// (uniform in [0, 1)), capped by `max_retry_delay_ms`.
+pub fn backoff_ms(options: &RetryOptions, retry: u32, random: f64) -> f64 {
+    let exp = options.retry_delay_ms * 2f64.powi(retry.min(30) as i32);
+    let jittered = exp * (0.8 + 0.4 * random.clamp(0.0, 1.0));
+    jittered.min(options.max_retry_delay_ms)
+}
+
+/// The delay the service asked for, if any, in milliseconds.
+pub fn requested_delay_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
+    let number = |name: &str| response.header(name).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite() && *v >= 0.0);
+    if let Some(ms) = number("retry-after-ms").or_else(|| number("x-ms-retry-after-ms")) {
+        return Some(ms);
+    }
+    let retry_after = response.header("retry-after")?.trim();
+    if let Ok(seconds) = retry_after.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
+    }
+    http_date_ms(retry_after).map(|at| (at - now_ms).max(0.0))
+}
+
+/// An IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`) as milliseconds since the epoch.
+fn http_date_ms(text: &str) -> Option<f64> {
+    let mut parts = text.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .iter()
+        .position(|m| *m == month_name)? as u32
+        + 1;
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, mi, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let days = super::duration::days_from_civil(year, month, day);
+    Some(((days * 86_400 + h * 3_600 + mi * 60 + s) * 1000) as f64)
+}
+
+/// How long to wait before retry number `retry`, or `None` when this outcome is final.
+/// `status` is `None` for a failure without a response.
+pub fn delay_before_retry(
+    options: &RetryOptions,
+    retry: u32,
+    response: Option<&HttpResponse>,
+    elapsed_ms: f64,
+    now_ms: f64,
+    random: f64,
+) -> Option<f64> {
+    if retry >= options.max_retries {
+        return None;
+    }
+    if let Some(r) = response {
+        if !is_transient(r.status) {
+            return None;
+        }
+    }
+    let delay = response
+        .and_then(|r| requested_delay_ms(r, now_ms))
+        .unwrap_or_else(|| backoff_ms(options, retry, random))
+        .min(options.max_retry_delay_ms);
+    (elapsed_ms + delay <= options.total_budget_ms).then_some(delay)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, headers: &[(&'static str, &str)]) -> HttpResponse {
+        HttpResponse { status, headers: headers.iter().map(|(n, v)| (*n, v.to_string())).collect(), body: String::new() }
+    }
+
+    #[test]
+    fn which_outcomes_are_retried() {
+        let o = RetryOptions::default();
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_some(), "{s}");
+        }
+        for s in [200, 400, 401, 403, 404, 409, 413, 501, 505] {
+            assert!(delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_none(), "{s}");
+        }
+        assert!(delay_before_retry(&o, 0, None, 0.0, 0.0, 0.5).is_some(), "no response: retried");
+        assert!(delay_before_retry(&o, 8, None, 0.0, 0.0, 0.5).is_none(), "8 retries at most");
+        assert!(delay_before_retry(&o, 0, None, 59_500.0, 0.0, 0.5).is_none(), "not past the budget");
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let o = RetryOptions::default();
+        assert_eq!(backoff_ms(&o, 0, 0.5), 800.0);
+        assert_eq!(backoff_ms(&o, 1, 0.5), 1_600.0);
+        assert_eq!(backoff_ms(&o, 0, 0.0), 640.0);
+        assert!((backoff_ms(&o, 0, 0.999_999) - 960.0).abs() < 0.01);
+        assert_eq!(backoff_ms(&o, 20, 0.5), 60_000.0);
+        let small = RetryOptions { max_retry_delay_ms: 1_000.0, ..o };
+        assert_eq!(backoff_ms(&small, 3, 0.5), 1_000.0);
+    }
+
+    #[test]
+    fn honours_the_services_delay_capped() {
+        let o = RetryOptions { max_retry_delay_ms: 10_000.0, ..RetryOptions::default() };
+        let d = |h: &[(&'static str, &str)]| delay_before_retry(&o, 0, Some(&resp(503, h)), 0.0, 1_445_412_470_000.0, 0.5);
+        // now = 2015-10-21T07:27:50Z
+        assert_eq!(d(&[("retry-after-ms", "250")]), Some(250.0));
+        assert_eq!(d(&[("x-ms-retry-after-ms", "300")]), Some(300.0));
+        assert_eq!(d(&[("retry-after", "2")]), Some(2_000.0));
+        assert_eq!(d(&[("retry-after", "120")]), Some(10_000.0), "capped");
+        assert_eq!(d(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]), Some(10_000.0), "ten seconds from now");
+        assert_eq!(d(&[("retry-after", "Wed, 21 Oct 2015 07:27:55 GMT")]), Some(5_000.0));
+        assert_eq!(http_date_ms("Wed, 21 Oct 2015 07:28:00 GMT"), Some(1_445_412_480_000.0));
+        assert_eq!(d(&[("retry-after", "soon")]), Some(800.0), "unreadable: backoff");
+        assert_eq!(d(&[("retry-after", "-1")]), Some(800.0));
+        for bad in ["", "Wed, 32 Oct 2015 07:28:00 GMT", "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:28 GMT", "Wed, 21 Oct 2015 07:28:00 UTC"] {
+            assert_eq!(http_date_ms(bad), None, "{bad}");
+        }
+    }
+}

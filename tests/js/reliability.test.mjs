@@ -1,0 +1,258 @@
+// Retries that lose nothing, tokens that refresh without blocking and never leak, and the
+// security rules: verified challenges, https, no token after a redirect.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { inspect } from "node:util";
+import { after, before, describe, test } from "node:test";
+import { AbortError, AuthenticationError, KeyClient, KeyVaultError } from "keyvault-keys-wasm";
+import { emulatorOptions, startEmulator, uniqueName } from "./helpers.mjs";
+
+const CHALLENGE = 'Bearer authorization="https://login.microsoftonline.com/tenant-a", resource="https://vault.azure.net"';
+const BUNDLE = (name) =>
+  JSON.stringify({ value: "v", id: `https://myvault.vault.azure.net/secrets/${name}/0123456789abcdef0123456789abcdef`, attributes: { enabled: true } });
+
+/**
+ * A scripted transport for https://myvault.vault.azure.net: `script` answers each request
+ * ({ status, headers?, body? } or a Promise of one, or throws). Records every request.
+ */
+function scripted(script) {
+  const sent = [];
+  const httpClient = {
+    async sendRequest(request) {
+      sent.push(request);
+      const answer = await script(request, sent.length);
+      return { status: answer.status, headers: answer.headers ?? {}, bodyAsText: answer.body ?? "" };
+    },
+  };
+  return { sent, httpClient };
+}
+const unauthorized = (challenge = CHALLENGE) => ({ status: 401, headers: { "www-authenticate": challenge }, body: '{"error":{"code":"Unauthorized","message":"AKV10000"}}' });
+const ok = (name = "k") => ({ status: 200, body: BUNDLE(name) });
+const vault = "https://myvault.vault.azure.net";
+
+describe("retries", () => {
+  let emulator;
+  before(async () => {
+    emulator = await startEmulator(["--fault-rate", "0.3", "--fault-statuses", "429,500,503", "--drop-rate", "0.05", "--seed", "7"]);
+  });
+  after(() => emulator?.stop());
+
+  test("every call succeeds through injected faults and dropped connections, each stored once", async () => {
+    const client = new KeyClient(emulator.url, async () => "t", { ...emulatorOptions, retryOptions: { retryDelayInMs: 10 } });
+    const name = uniqueName("retry");
+    const values = Array.from({ length: 60 }, (_, i) => `value-${i}`);
+    const keys = [];
+    for (let i = 0; i < values.length; i += 12) {
+      keys.push(...(await Promise.all(values.slice(i, i + 12).map((v) => client.setKey(name, v)))));
+    }
+    const stats = await (await fetch(`${emulator.url}/_emulator/stats`)).json();
+    assert.ok(stats.faults > 0 && stats.dropped > 0, JSON.stringify(stats));
+    await fetch(`${emulator.url}/_emulator/faults`, { method: "PUT", body: JSON.stringify({ faultRate: 0, dropRate: 0 }) });
+    const versions = [];
+    for await (const p of client.listPropertiesOfKeyVersions(name)) versions.push(p.version);
+    assert.deepEqual(versions.sort(), keys.map((k) => k.properties.version).sort(), "one version per acknowledged call");
+    for (const k of keys.slice(0, 10)) {
+      assert.equal((await client.getKey(name, { version: k.properties.version })).value, k.value);
+    }
+  });
+
+  test("other 4xx are never retried", async () => {
+    for (const status of [400, 403, 404, 409]) {
+      const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : { status, body: '{"error":{"code":"X","message":"m"}}' }));
+      const client = new KeyClient(vault, async () => "t", { httpClient });
+      const err = await client.getKey("k").catch((e) => e);
+      assert.equal(err.statusCode, status);
+      assert.equal(sent.length, 2, `${status}: the probe and one try`);
+    }
+  });
+
+  test("a 429 without Retry-After (what the service sends) is retried", async () => {
+    const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : n < 4 ? { status: 429, body: '{"error":{"code":"Throttled","message":"m"}}' } : ok()));
+    const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { retryDelayInMs: 1 } });
+    assert.equal((await client.getKey("k")).value, "v");
+    assert.equal(sent.length, 4);
+  });
+
+  test("an abort cancels a pending backoff at once, and nothing more is sent", async () => {
+    const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : { status: 503 }));
+    const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { retryDelayInMs: 60_000 } });
+    const controller = new AbortController();
+    const pending = client.getKey("k", { abortSignal: controller.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await assert.rejects(pending, AbortError);
+    const count = sent.length;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(sent.length, count);
+  });
+
+  test("a try that exceeds tryTimeoutInMs is abandoned and retried", async () => {
+    const signals = [];
+    const { sent, httpClient } = scripted((r, n) => {
+      if (n === 1) return unauthorized();
+      signals.push(r.abortSignal);
+      if (n === 2) return new Promise((_, reject) => r.abortSignal.addEventListener("abort", () => reject(new Error("aborted"))));
+      return ok();
+    });
+    const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { tryTimeoutInMs: 100, retryDelayInMs: 1 } });
+    assert.equal((await client.getKey("k")).value, "v");
+    assert.equal(sent.length, 3);
+    assert.equal(signals[0].aborted, true);
+  });
+});
+
+describe("tokens", () => {
+  test("near expiry the old token keeps working while one refresh runs in the background", async () => {
+    let calls = 0;
+    const credential = async () => {
+      calls += 1;
+      // The first token is already inside the two-minute refresh window.
+      return { token: `token-${calls}`, expiresOnTimestamp: Date.now() + (calls === 1 ? 90_000 : 3_600_000) };
+    };
+    const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : ok()));
+    const client = new KeyClient(vault, credential, { httpClient });
+    await client.getKey("k");
+    await Promise.all([client.getKey("k"), client.getKey("k"), client.getKey("k")]);
+    await new Promise((r) => setTimeout(r, 20));
+    await client.getKey("k");
+    const auth = sent.map((r) => r.headers.authorization);
+    assert.deepEqual(auth, [undefined, "Bearer token-1", "Bearer token-1", "Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+    assert.equal(calls, 2, "one background refresh");
+  });
+
+  test("concurrent calls share one credential call; a failure reaches them all as AuthenticationError", async () => {
+    let calls = 0;
+    let fail = true;
+    const credential = async () => {
+      calls += 1;
+      await new Promise((r) => setTimeout(r, 30));
+      if (fail) throw new Error("identity endpoint down");
+      return { token: "t", expiresOnTimestamp: Date.now() + 3_600_000 };
+    };
+    const { httpClient } = scripted((r) => (r.headers.authorization ? ok() : unauthorized()));
+    const client = new KeyClient(vault, credential, { httpClient });
+    const errors = await Promise.all(Array.from({ length: 8 }, () => client.getKey("k").catch((e) => e)));
+    assert.equal(calls, 1);
+    for (const e of errors) {
+      assert.ok(e instanceof AuthenticationError);
+      assert.equal(e.cause.message, "identity endpoint down");
+    }
+    fail = false;
+    assert.equal((await client.getKey("k")).value, "v", "the next call tries again");
+    assert.equal(calls, 2);
+  });
+
+  test("CAE: an insufficient_claims challenge gets a token with those claims, sent once", async () => {
+    const seen = [];
+    const credential = async (scopes, options) => {
+      seen.push(options);
+      return { token: `token-${seen.length}`, expiresOnTimestamp: Date.now() + 3_600_000 };
+    };
+    const cae =
+      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzI2MDc3NTk1In19fQ=="';
+    const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : n === 3 ? unauthorized(cae) : ok()));
+    const client = new KeyClient(vault, credential, { httpClient });
+    await client.getKey("k");
+    await client.getKey("k");
+    assert.equal(seen.length, 2);
+    assert.equal(seen[1].claims, '{"access_token":{"nbf":{"essential":true,"value":"1726077595"}}}');
+    assert.equal(seen[1].tenantId, "tenant-a");
+    assert.deepEqual(sent.map((r) => r.headers.authorization), [undefined, "Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+  });
+
+  test("a tenant change in a challenge forces a token for the new tenant", async () => {
+    const seen = [];
+    const credential = async (scopes, options) => {
+      seen.push(options.tenantId);
+      return { token: `token-${seen.length}`, expiresOnTimestamp: Date.now() + 3_600_000 };
+    };
+    const { httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : n === 3 ? unauthorized(CHALLENGE.replace("tenant-a", "tenant-b")) : ok()));
+    const client = new KeyClient(vault, credential, { httpClient });
+    await client.getKey("k");
+    await client.getKey("k");
+    assert.deepEqual(seen, ["tenant-a", "tenant-b"]);
+  });
+});
+
+describe("security", () => {
+  test("after a rejected challenge the next request carries no token", async () => {
+    const evil = 'Bearer authorization="https://login.microsoftonline.com/t", resource="https://evil.example"';
+    let tokens = 0;
+    const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized(evil) : n === 2 ? unauthorized() : ok()));
+    const client = new KeyClient(vault, async () => (tokens++, "t"), { httpClient });
+    const err = await client.getKey("k").catch((e) => e);
+    assert.ok(err instanceof AuthenticationError);
+    assert.match(err.message, /evil\.example/);
+    assert.equal(tokens, 0);
+    await client.getKey("k");
+    assert.equal(sent[1].headers.authorization, undefined, "the request after the rejection is a bare probe");
+    assert.equal(sent[1].body, undefined);
+  });
+
+  test("http is refused unless allowInsecureConnection", () => {
+    assert.throws(() => new KeyClient("http://myvault.vault.azure.net", () => "t"), RangeError);
+    assert.doesNotThrow(() => new KeyClient("http://127.0.0.1:1", () => "t", { allowInsecureConnection: true }));
+  });
+
+  test("a redirect is not followed: no token reaches the other origin", async () => {
+    const other = [];
+    const elsewhere = createServer((req, res) => {
+      other.push(req.headers.authorization);
+      res.writeHead(200).end(BUNDLE("k"));
+    });
+    await new Promise((r) => elsewhere.listen(0, "127.0.0.1", r));
+    const redirector = createServer((req, res) => {
+      if (!req.headers.authorization) return res.writeHead(401, { "www-authenticate": CHALLENGE }).end("{}");
+      res.writeHead(307, { location: `http://127.0.0.1:${elsewhere.address().port}${req.url}` }).end();
+    });
+    await new Promise((r) => redirector.listen(0, "127.0.0.1", r));
+    try {
+      const client = new KeyClient(`http://127.0.0.1:${redirector.address().port}`, async () => "secret-token", emulatorOptions);
+      const err = await client.getKey("k").catch((e) => e);
+      assert.ok(err instanceof KeyVaultError);
+      assert.equal(err.statusCode, 307);
+      assert.deepEqual(other, []);
+    } finally {
+      for (const s of [elsewhere, redirector]) {
+        s.closeAllConnections();
+        s.close();
+      }
+    }
+  });
+
+  test("no token and no value in any error, however it is printed", async () => {
+    const token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.SECRET-TOKEN.sig";
+    const value = "SECRET-VALUE-3f9e";
+    const credential = async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 });
+    const answers = [
+      () => ({ status: 404, body: `{"error":{"code":"SecretNotFound","message":"A secret with (name/id) k was not found"}}` }),
+      () => ({ status: 403, body: '{"error":{"code":"Forbidden","message":"Operation get is not allowed on a disabled secret."}}' }),
+      () => ({ status: 200, body: `{"value":"${value}"` }),
+      () => ({ status: 401, body: '{"error":{"code":"Unauthorized","message":"AKV10022: Invalid audience."}}' }),
+      () => {
+        throw new Error("socket hang up");
+      },
+    ];
+    const errors = [];
+    for (const answer of answers) {
+      const { httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : answer()));
+      const client = new KeyClient(vault, credential, { httpClient, retryOptions: { maxRetries: 0 } });
+      errors.push(await client.getKey("k").catch((e) => e));
+      errors.push(await client.setKey("k", value, { tags: { t: 1 } }).catch((e) => e));
+    }
+    const failing = new KeyClient(vault, async () => {
+      throw new Error("no credential");
+    }, { httpClient: scripted(() => unauthorized()).httpClient });
+    errors.push(await failing.setKey("k", value).catch((e) => e));
+    const controller = new AbortController();
+    controller.abort();
+    errors.push(await failing.setKey("k", value, { abortSignal: controller.signal }).catch((e) => e));
+    for (const e of errors) {
+      assert.ok(e instanceof Error, String(e));
+      for (const text of [String(e), e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })]) {
+        assert.ok(!text.includes("SECRET-TOKEN"), `token in: ${text}`);
+        assert.ok(!text.includes(value), `value in: ${text}`);
+      }
+    }
+  });
+});
