@@ -69,6 +69,24 @@ export interface KeyClientOptions {
   disableChallengeResourceVerification?: boolean;
   /** A transport to use instead of the default. */
   httpClient?: HttpClient;
+  /** How transient failures are retried. */
+  retryOptions?: RetryOptions;
+}
+
+/**
+ * 408, 429, 500, 502, 503, 504 and failures without a response are retried with exponential
+ * backoff and jitter, or after the delay the service asks for (`retry-after-ms`,
+ * `x-ms-retry-after-ms`, `Retry-After`), within a total budget of 60 s. Other statuses are not.
+ */
+export interface RetryOptions {
+  /** Default 8. */
+  maxRetries?: number;
+  /** The first backoff, doubled for each retry. Default 800. */
+  retryDelayInMs?: number;
+  /** No wait is longer. Default 60000. */
+  maxRetryDelayInMs?: number;
+  /** Each try is abandoned (and retried) after this long. Default: no limit. */
+  tryTimeoutInMs?: number;
 }
 
 export interface KeyProperties {

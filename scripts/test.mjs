@@ -30,8 +30,11 @@ step("type pins: tsc on tests/types against js/index.d.ts");
 run("npx", ["tsc", "-p", "tests/types/tsconfig.json"]);
 counts.push("tsc tests/types: ok");
 
-step("native tests: cargo test --workspace");
-passed("cargo test (core + emulator)", await runCapture("cargo", ["test", "--workspace"]));
+step("native tests: cargo test --workspace (the fuzz properties run 20,000 cases each)");
+passed(
+  "cargo test (core + emulator)",
+  await runCapture("cargo", ["test", "--workspace"], { env: { ...process.env, PROPTEST_CASES: "20000" } }),
+);
 
 buildPackage();
 buildEmulator();

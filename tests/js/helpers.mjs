@@ -77,3 +77,21 @@ export function codeBlocks(path, langs = ["js", "javascript"]) {
   }
   return blocks;
 }
+
+/** Runs `count` calls of `fn(i)` with at most `limit` in flight; returns results in order. */
+export async function pool(count, limit, fn) {
+  const results = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await fn(i).then(
+          (value) => ({ ok: true, value }),
+          (error) => ({ ok: false, error }),
+        );
+      }
+    }),
+  );
+  return results;
+}

@@ -15,7 +15,10 @@ import {
 declare const credential: TokenCredential;
 const client = new KeyClient("https://v.vault.azure.net", credential);
 new KeyClient("http://127.0.0.1:8443", async () => "token", { allowInsecureConnection: true, disableChallengeResourceVerification: true });
-new KeyClient("https://v.vault.azure.net", () => ({ token: "t", expiresOnTimestamp: 0 }), { serviceVersion: "7.5" });
+new KeyClient("https://v.vault.azure.net", () => ({ token: "t", expiresOnTimestamp: 0 }), {
+  serviceVersion: "7.5",
+  retryOptions: { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 5000, tryTimeoutInMs: 10_000 },
+});
 
 export async function seedShapes(): Promise<void> {
   const { name, value, properties }: KeyVaultKey = await client.setKey("myKey", "myKeyValue");
