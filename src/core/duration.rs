@@ -12,7 +12,7 @@ pub struct Duration {
 
 impl Duration {
     pub fn parse(text: &str) -> Result<Duration> {
-        let bad = || Error::range_error(format!("not an ISO-8601 duration such as P30D or PT12H: {:?}", super::vault_url::shorten(text)));
+        let bad = || Error::range_error(format!("not an ISO-8601 duration such as P30D or PT12H: {}", super::vault_url::quoted(text)));
         let rest = text.strip_prefix('P').ok_or_else(bad)?;
         let (date, time) = match rest.split_once('T') {
             Some((d, t)) if !t.is_empty() => (d, Some(t)),

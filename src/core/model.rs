@@ -221,7 +221,7 @@ fn properties(wire: &mut WireSecretBundle) -> Option<KeyProperties> {
 
 fn required_properties(status: u16, wire: &mut WireSecretBundle, request_id: Option<&str>) -> Result<KeyProperties> {
     let id = wire.id.clone().unwrap_or_default();
-    properties(wire).ok_or_else(|| parse_err(status, request_id, format!("the service's response has an unexpected id: {id:?}")))
+    properties(wire).ok_or_else(|| parse_err(status, request_id, format!("the service's response has an unexpected id: {}", super::vault_url::quoted(&id))))
 }
 
 /// A `SecretBundle` that must carry a value (set, get).

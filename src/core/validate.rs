@@ -1,7 +1,7 @@
 //! Argument rules, checked before anything is sent. Limits are the service's documented ones.
 
 use super::error::{Error, Result};
-use super::vault_url::shorten;
+use super::vault_url::quoted;
 
 pub const MAX_NAME_LEN: usize = 127;
 /// "Secret values ... with a maximum size of 25 KB each".
@@ -24,8 +24,8 @@ pub fn name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::range_error(format!(
-            "name must be 1-127 characters of 0-9, a-z, A-Z and '-': {:?}",
-            shorten(name)
+            "name must be 1-127 characters of 0-9, a-z, A-Z and '-': {}",
+            quoted(name)
         )))
     }
 }
@@ -35,7 +35,7 @@ pub fn version(version: &str) -> Result<()> {
     if version.len() == 32 && version.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(Error::range_error(format!("version must be 32 hexadecimal characters: {:?}", shorten(version))))
+        Err(Error::range_error(format!("version must be 32 hexadecimal characters: {}", quoted(version))))
     }
 }
 
@@ -65,14 +65,14 @@ pub fn tags(tags: &[(String, String)]) -> Result<()> {
     for (k, v) in tags {
         if k.is_empty() || js_len(k) > MAX_TAG_LEN {
             return Err(Error::range_error(format!(
-                "tag name must be 1-{MAX_TAG_LEN} characters: {:?}",
-                shorten(k)
+                "tag name must be 1-{MAX_TAG_LEN} characters: {}",
+                quoted(k)
             )));
         }
         if js_len(v) > MAX_TAG_LEN {
             return Err(Error::range_error(format!(
-                "value of tag {:?} is longer than {MAX_TAG_LEN} characters",
-                shorten(k)
+                "value of tag {} is longer than {MAX_TAG_LEN} characters",
+                quoted(k)
             )));
         }
     }
@@ -85,7 +85,7 @@ pub fn service_version(v: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::range_error(format!("serviceVersion is not an api-version: {:?}", shorten(v))))
+        Err(Error::range_error(format!("serviceVersion is not an api-version: {}", quoted(v))))
     }
 }
 

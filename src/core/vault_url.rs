@@ -88,6 +88,11 @@ fn valid_host(host: &str) -> bool {
         })
 }
 
+/// `shorten(s)` in quotes, for messages (without `Debug`, whose escaping tables cost wasm bytes).
+pub(crate) fn quoted(s: &str) -> String {
+    format!("\"{}\"", shorten(s))
+}
+
 /// Error messages quote the input, but never an unbounded amount of it.
 pub(crate) fn shorten(s: &str) -> String {
     const MAX: usize = 80;

@@ -2,6 +2,7 @@
 //! Methods return Promises and never throw synchronously: argument errors reject the Promise.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -59,11 +60,10 @@ pub struct KeyClient {
 }
 
 /// Runs `f` to completion as a Promise. The future owns what it uses (an `Rc` of the client),
-/// so a call in flight never holds a borrow of the JavaScript object.
-fn spawn<F>(f: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, Error>> + 'static,
-{
+/// so a call in flight never holds a borrow of the JavaScript object. Boxed, so every method
+/// shares one Promise adapter instead of a copy each in the module.
+fn spawn(f: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
+    let f: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>> = Box::pin(f);
     future_to_promise(async move { f.await.map_err(to_js) })
 }
 

@@ -7,9 +7,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::core::model::{DeletedKey, KeyOptions, KeyProperties, KeyVaultKey, Page, Tags};
 use crate::core::retry::RetryOptions;
 use crate::core::validate::unix_seconds;
+use crate::core::vault_url::quoted;
 use crate::core::{Error, Error as E};
 
 type Result<T> = std::result::Result<T, Error>;
+
+/// A number as JavaScript prints it (Rust's float formatting would cost the module ~15 KB).
+fn js_number(n: f64) -> String {
+    String::from(js_sys::Number::from(n).to_string(10).unwrap_or_else(|_| "NaN".into()))
+}
 
 fn type_name(v: &JsValue) -> String {
     if v.is_null() {
@@ -46,7 +52,7 @@ pub fn page_size(v: &JsValue) -> Result<Option<u32>> {
         .as_f64()
         .ok_or_else(|| E::type_error(format!("maxPageSize must be a number, not {}", type_name(v))))?;
     if n.fract() != 0.0 || !(1.0..=25.0).contains(&n) {
-        return Err(E::range_error(format!("maxPageSize must be an integer from 1 to 25, not {n}")));
+        return Err(E::range_error(format!("maxPageSize must be an integer from 1 to 25, not {}", js_number(n))));
     }
     Ok(Some(n as u32))
 }
@@ -102,7 +108,8 @@ fn opt_number(obj: &Object, key: &str, what: &str, max: f64, integer: bool) -> R
         .as_f64()
         .ok_or_else(|| E::type_error(format!("{what}.{key} must be a number, not {}", type_name(&v))))?;
     if !(0.0..=max).contains(&n) || (integer && n.fract() != 0.0) {
-        return Err(E::range_error(format!("{what}.{key} must be {} from 0 to {max}, not {n}", if integer { "an integer" } else { "a number" })));
+        let kind = if integer { "an integer" } else { "a number" };
+        return Err(E::range_error(format!("{what}.{key} must be {kind} from 0 to {}, not {}", js_number(max), js_number(n))));
     }
     Ok(Some(n))
 }
@@ -168,7 +175,7 @@ fn opt_tags(obj: &Object, key: &str, what: &str) -> Result<Option<Tags>> {
         let name = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
         let value = value.as_string().ok_or_else(|| {
-            E::type_error(format!("{what}.{key}[{name:?}] must be a string, not {}", type_name(&value)))
+            E::type_error(format!("{what}.{key}[{}] must be a string, not {}", quoted(&name), type_name(&value)))
         })?;
         out.push((name, value));
     }
