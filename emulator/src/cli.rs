@@ -3,12 +3,13 @@
 //! ```text
 //! keyvault-emulator [--host 127.0.0.1] [--port 0] [--data FILE] [--seed N]
 //!                   [--fault-rate F] [--fault-statuses 429,503] [--drop-rate F] [--retry-after S]
+//!                   [--recoverable-days N] [--delete-visibility-delay-ms N]
+//!                   [--recover-visibility-delay-ms N] [--purge-delay-ms N] [--require-token T]
 //! ```
-//!
-//! Flags whose feature does not exist yet are rejected (exit code 2) rather than silently
-//! ignored, so a test that relies on them fails loudly.
 
 use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::Config;
 
@@ -19,46 +20,43 @@ Usage: keyvault-emulator [OPTIONS]
 A local Azure Key Vault (secrets data plane) emulator over plain HTTP.
 
 Options:
-  --host HOST              address to listen on [default: 127.0.0.1]
-  --port PORT              port to listen on; 0 picks a free port [default: 0]
-  --seed N                 seed for version-id generation (reproducible ids)
-  --data FILE              persist state in FILE (not supported yet)
-  --fault-rate F           fail a fraction F of requests (not supported yet)
-  --fault-statuses LIST    statuses for injected faults [default: 429,503]
-  --drop-rate F            drop a fraction F of connections (not supported yet)
-  --retry-after S          Retry-After seconds on injected 429s [default: 1]
-  -h, --help               print this help
-  -V, --version            print the version
+  --host HOST                       address to listen on [default: 127.0.0.1]
+  --port PORT                       port to listen on; 0 picks a free port [default: 0]
+  --data FILE                       keep state in the SQLite database FILE (created if
+                                    missing); without it state is in memory
+  --seed N                          seed for version ids and fault decisions (reproducible)
+  --fault-rate F                    fail a fraction F (0..1) of data-plane requests [default: 0]
+  --fault-statuses LIST             statuses of injected failures [default: 429,503]
+  --retry-after S                   Retry-After seconds on injected 429s; 0 sends none, as the
+                                    real service does [default: 0]
+  --drop-rate F                     close the connection without a response for a fraction F
+                                    (0..1) of data-plane requests [default: 0]
+  --recoverable-days N              soft-delete retention, 7..90 [default: 90]
+  --delete-visibility-delay-ms N    after a DELETE, the secret is neither live nor visible as
+                                    deleted for N ms, like the real service [default: 0]
+  --recover-visibility-delay-ms N   after a recover, the secret is not live for N ms [default: 0]
+  --purge-delay-ms N                after a purge, the name cannot be reused for N ms [default: 0]
+  --require-token T                 accept only `Authorization: Bearer T` (default: any token)
+  -h, --help                        print this help
+  -V, --version                     print the version
 
 The first line on stdout is `keyvault-emulator listening on http://HOST:PORT`.
+Test controls: GET /_emulator/config, PUT /_emulator/faults, POST /_emulator/clock,
+GET /_emulator/stats, POST /_emulator/reset (see the README).
 ";
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Run(Options),
+    Run(Box<Options>),
     Help,
     Version,
 }
 
 /// Everything `Run` needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options {
     pub config: Config,
-    /// Statuses an injected fault may use (takes effect once fault injection exists).
-    pub fault_statuses: Vec<u16>,
-    /// `Retry-After` seconds on injected 429s (takes effect once fault injection exists).
-    pub retry_after_secs: u64,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            config: Config::default(),
-            fault_statuses: vec![429, 503],
-            retry_after_secs: 1,
-        }
-    }
 }
 
 /// A command-line mistake; the binary prints it and exits with code 2.
@@ -78,7 +76,7 @@ pub fn parse<I>(args: I) -> Result<Command, CliError>
 where
     I: IntoIterator<Item = String>,
 {
-    let mut options = Options::default();
+    let mut config = Config::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -96,30 +94,64 @@ where
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
-            "--host" => {
-                let host = value()?;
-                if host.is_empty() {
-                    return Err(CliError("--host must not be empty".into()));
+            "--host" => config.host = non_empty(&flag, value()?)?,
+            "--port" => config.port = number(&flag, &value()?)?,
+            "--seed" => config.store.seed = Some(number(&flag, &value()?)?),
+            "--data" => config.data = Some(PathBuf::from(non_empty(&flag, value()?)?)),
+            "--fault-rate" => config.faults.fault_rate = rate(&flag, &value()?)?,
+            "--fault-statuses" => config.faults.fault_statuses = statuses(&value()?)?,
+            "--retry-after" => {
+                let secs: u64 = number(&flag, &value()?)?;
+                config.faults.retry_after = (secs > 0).then_some(secs);
+            }
+            "--drop-rate" => config.faults.drop_rate = rate(&flag, &value()?)?,
+            "--recoverable-days" => {
+                let days: u32 = number(&flag, &value()?)?;
+                if !(7..=90).contains(&days) {
+                    return Err(CliError(format!(
+                        "--recoverable-days: {days} is not between 7 and 90"
+                    )));
                 }
-                options.config.host = host;
+                config.store.recoverable_days = days;
             }
-            "--port" => options.config.port = number(&flag, &value()?)?,
-            "--seed" => options.config.seed = Some(number(&flag, &value()?)?),
-            "--fault-statuses" => options.fault_statuses = statuses(&value()?)?,
-            "--retry-after" => options.retry_after_secs = number(&flag, &value()?)?,
-            "--data" | "--fault-rate" | "--drop-rate" => {
-                value()?;
-                return Err(CliError(format!("{flag} is not supported yet")));
+            "--delete-visibility-delay-ms" => {
+                config.store.delete_visibility_delay = millis(&flag, &value()?)?;
             }
+            "--recover-visibility-delay-ms" => {
+                config.store.recover_visibility_delay = millis(&flag, &value()?)?;
+            }
+            "--purge-delay-ms" => config.store.purge_delay = millis(&flag, &value()?)?,
+            "--require-token" => config.require_token = Some(non_empty(&flag, value()?)?),
             _ => return Err(CliError(format!("unknown argument '{flag}'"))),
         }
     }
-    Ok(Command::Run(options))
+    Ok(Command::Run(Box::new(Options { config })))
+}
+
+fn non_empty(flag: &str, text: String) -> Result<String, CliError> {
+    if text.is_empty() {
+        Err(CliError(format!("{flag} must not be empty")))
+    } else {
+        Ok(text)
+    }
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, CliError> {
     text.parse()
         .map_err(|_| CliError(format!("{flag}: '{text}' is not a valid number")))
+}
+
+fn rate(flag: &str, text: &str) -> Result<f64, CliError> {
+    let rate: f64 = number(flag, text)?;
+    if (0.0..=1.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(CliError(format!("{flag}: {text} is not between 0 and 1")))
+    }
+}
+
+fn millis(flag: &str, text: &str) -> Result<Duration, CliError> {
+    Ok(Duration::from_millis(number(flag, text)?))
 }
 
 fn statuses(text: &str) -> Result<Vec<u16>, CliError> {
@@ -147,8 +179,8 @@ mod tests {
 
     #[test]
     fn defaults_and_flags() {
-        assert_eq!(run(&[]), Ok(Command::Run(Options::default())));
-        let Ok(Command::Run(o)) = run(&[
+        assert_eq!(run(&[]), Ok(Command::Run(Box::default())));
+        let Ok(Command::Run(options)) = run(&[
             "--host",
             "0.0.0.0",
             "--port=8080",
@@ -156,33 +188,69 @@ mod tests {
             "42",
             "--fault-statuses",
             "429, 500",
+            "--fault-rate",
+            "0.25",
+            "--drop-rate=0.5",
+            "--retry-after",
+            "3",
+            "--data",
+            "state.db",
+            "--recoverable-days",
+            "7",
+            "--delete-visibility-delay-ms",
+            "1500",
+            "--recover-visibility-delay-ms=20",
+            "--purge-delay-ms",
+            "30",
+            "--require-token",
+            "t",
         ]) else {
             panic!("expected Run");
         };
-        assert_eq!(o.config.host, "0.0.0.0");
-        assert_eq!(o.config.port, 8080);
-        assert_eq!(o.config.seed, Some(42));
-        assert_eq!(o.fault_statuses, vec![429, 500]);
+        let c = options.config;
+        assert_eq!(c.host, "0.0.0.0");
+        assert_eq!(c.port, 8080);
+        assert_eq!(c.store.seed, Some(42));
+        assert_eq!(c.faults.fault_statuses, vec![429, 500]);
+        assert_eq!(
+            (
+                c.faults.fault_rate,
+                c.faults.drop_rate,
+                c.faults.retry_after
+            ),
+            (0.25, 0.5, Some(3))
+        );
+        assert_eq!(c.data, Some(PathBuf::from("state.db")));
+        assert_eq!(c.store.recoverable_days, 7);
+        assert_eq!(c.store.delete_visibility_delay, Duration::from_millis(1500));
+        assert_eq!(c.store.recover_visibility_delay, Duration::from_millis(20));
+        assert_eq!(c.store.purge_delay, Duration::from_millis(30));
+        assert_eq!(c.require_token.as_deref(), Some("t"));
         assert_eq!(run(&["--help"]), Ok(Command::Help));
+        let Ok(Command::Run(options)) = run(&["--retry-after", "0"]) else {
+            panic!("expected Run");
+        };
+        assert_eq!(options.config.faults.retry_after, None);
     }
 
     #[test]
-    fn mistakes_and_unsupported_flags_are_errors() {
+    fn mistakes_are_errors() {
         for args in [
             &["--port", "70000"][..],
             &["--port"],
             &["--seed", "x"],
             &["--fault-statuses", "200"],
+            &["--fault-rate", "1.5"],
+            &["--drop-rate=-0.1"],
+            &["--drop-rate=x"],
+            &["--recoverable-days", "6"],
+            &["--recoverable-days", "91"],
+            &["--delete-visibility-delay-ms", "-1"],
+            &["--data", ""],
+            &["--require-token="],
             &["--bogus"],
-            &["--data", "f.db"],
-            &["--fault-rate", "0.1"],
-            &["--drop-rate=0.1"],
         ] {
             assert!(run(args).is_err(), "{args:?}");
         }
-        assert_eq!(
-            run(&["--data", "x"]),
-            Err(CliError("--data is not supported yet".into()))
-        );
     }
 }

@@ -55,6 +55,82 @@ impl ApiError {
         )
     }
 
+    /// 404 `SecretNotFound` for a name with no (visible) soft-deleted secret, as recorded.
+    pub fn deleted_secret_not_found(name: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "SecretNotFound",
+            format!("Deleted Secret not found: {name}"),
+        )
+    }
+
+    /// 409 `Conflict` with an inner code.
+    fn conflict(inner: &'static str, message: String) -> Self {
+        ApiError {
+            inner_code: Some(inner),
+            ..Self::new(StatusCode::CONFLICT, "Conflict", message)
+        }
+    }
+
+    /// 409 for reusing the name of a soft-deleted secret (wording of the recorded key case,
+    /// and as quoted for secrets in third-party reports).
+    pub fn deleted_but_recoverable(name: &str) -> Self {
+        Self::conflict(
+            "ObjectIsDeletedButRecoverable",
+            format!(
+                "Secret {name} is currently in a deleted but recoverable state, and its name \
+                 cannot be reused; in this state, the secret can only be recovered or purged."
+            ),
+        )
+    }
+
+    /// 409 for creating a name whose delete or purge has not finished (reported wording; the
+    /// inner code is a guess modelled on `ObjectIsBeingRecovered`).
+    pub fn being_deleted(name: &str) -> Self {
+        Self::conflict(
+            "ObjectIsBeingDeleted",
+            format!(
+                "Secret {name} is currently being deleted and cannot be re-created; retry later."
+            ),
+        )
+    }
+
+    /// 409 for purging a secret whose deletion has not finished (reported wording).
+    pub fn purge_while_deleting() -> Self {
+        Self::conflict(
+            "ObjectIsBeingDeleted",
+            "Secret is currently being deleted.".to_owned(),
+        )
+    }
+
+    /// 409 for creating a name whose recovery has not finished (reported wording).
+    pub fn being_recovered(name: &str) -> Self {
+        Self::conflict(
+            "ObjectIsBeingRecovered",
+            format!(
+                "Secret {name} is currently being recovered and cannot be re-created; retry later."
+            ),
+        )
+    }
+
+    /// 409 for restoring a backup over a live secret (wording is ours).
+    pub fn already_exists(name: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            format!("Secret {name} already exists; a backup can only be restored under a name that is not in use."),
+        )
+    }
+
+    /// 500 when the database could not take a write; nothing was changed.
+    pub fn storage(detail: &str) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            format!("The emulator could not store the change: {detail}"),
+        )
+    }
+
     /// 403 for an operation on a disabled secret version.
     pub fn secret_disabled(operation: &str) -> Self {
         ApiError {

@@ -6,17 +6,19 @@
 
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::error::{ApiError, MAX_BODY_BYTES};
-use crate::secrets;
+use crate::faults::{Decision, Faults};
+use crate::stats::{self, Outcome, Stats};
 use crate::store::Store;
+use crate::{deleted, management, secrets};
 
 /// Stable api-versions the emulator accepts; `<stable>-preview` and `<stable>-preview.N` too.
 pub const STABLE_API_VERSIONS: &[&str] = &[
@@ -28,6 +30,8 @@ pub const STABLE_API_VERSIONS: &[&str] = &[
     "7.5",
     "7.6",
     "2025-07-01",
+    // The default of @azure/keyvault-secrets 4.12.
+    "2026-04-01",
 ];
 /// Date-named previews seen in real recordings.
 pub const PREVIEW_API_VERSIONS: &[&str] = &[
@@ -37,6 +41,10 @@ pub const PREVIEW_API_VERSIONS: &[&str] = &[
 ];
 /// Named in the "not recognized" message, as the service names its newest version.
 pub const LATEST_API_VERSION: &str = "2025-07-01";
+
+/// Largest restore body: a backup carries every version (up to 25 KB each), so it may be far
+/// larger than any other request.
+pub const MAX_BACKUP_BODY_BYTES: usize = 64 << 20;
 
 /// Prefix of the emulator's own management API (no auth, no api-version).
 pub const MANAGEMENT_PREFIX: &str = "/_emulator/";
@@ -72,23 +80,62 @@ impl Challenge {
     }
 }
 
-/// Shared by every handler.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub store: Arc<Store>,
-    pub challenge: Arc<Challenge>,
-    /// `host:port` the server listens on; ids use it when a request has no `Host` header.
-    pub listen_authority: Arc<str>,
+/// Settings the handlers need that are not part of the vault state.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `--data FILE`, as given.
+    pub data_file: Option<String>,
+    /// `--require-token T`: the only bearer token accepted.
+    pub require_token: Option<String>,
 }
 
-/// The complete application: data-plane routes wrapped in the service middleware.
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct Shared {
+    pub store: Arc<Store>,
+    pub challenge: Challenge,
+    pub faults: Faults,
+    pub stats: Stats,
+    pub settings: Settings,
+    /// `host:port` the server listens on; ids use it when a request has no `Host` header.
+    pub listen_authority: String,
+}
+
+/// The handlers' state: one `Arc`, so the per-request clones axum makes stay cheap.
+#[derive(Debug, Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Marks a response that must not be sent: the connection is closed instead (`--drop-rate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// The complete application: data-plane and management routes wrapped in the service
+/// middleware.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/secrets", get(secrets::list_secrets))
         .route(
             "/secrets/{name}",
             put(secrets::set_secret)
                 .get(secrets::get_secret)
-                .patch(secrets::update_secret),
+                .patch(secrets::update_secret)
+                .delete(secrets::delete_secret),
         )
         .route(
             "/secrets/{name}/",
@@ -98,6 +145,25 @@ pub fn router(state: AppState) -> Router {
             "/secrets/{name}/{version}",
             get(secrets::get_secret).patch(secrets::update_secret),
         )
+        .route("/secrets/{name}/versions", get(secrets::list_versions))
+        .route("/secrets/{name}/backup", post(secrets::backup_secret))
+        // A secret may be called "restore": the other methods address it.
+        .route(
+            "/secrets/restore",
+            post(secrets::restore_secret)
+                .layer(DefaultBodyLimit::max(MAX_BACKUP_BODY_BYTES))
+                .put(secrets::set_secret)
+                .get(secrets::get_secret)
+                .patch(secrets::update_secret)
+                .delete(secrets::delete_secret),
+        )
+        .route("/deletedsecrets", get(deleted::list_deleted))
+        .route(
+            "/deletedsecrets/{name}",
+            get(deleted::get_deleted).delete(deleted::purge),
+        )
+        .route("/deletedsecrets/{name}/recover", post(deleted::recover))
+        .merge(management::routes())
         .method_not_allowed_fallback(|method: Method| async move {
             ApiError::method_not_allowed(method.as_str())
         })
@@ -116,42 +182,84 @@ async fn service_middleware(
     next: Next,
 ) -> Response {
     let client_request_id = request.headers().get(CLIENT_REQUEST_ID).cloned();
-    let mut response = if request.method() == Method::OPTIONS {
-        preflight(request.headers())
-    } else if request.uri().path().starts_with(MANAGEMENT_PREFIX) {
-        next.run(request).await
-    } else if !has_bearer_token(request.headers()) {
-        unauthorized(&state.challenge)
-    } else if let Err(e) = check_api_version(request.uri().query()) {
-        e.into_response()
+    let is_preflight = request.method() == Method::OPTIONS;
+    if !is_preflight && request.uri().path().starts_with(MANAGEMENT_PREFIX) {
+        let mut response = next.run(request).await;
+        add_service_headers(&mut response, client_request_id);
+        return response;
+    }
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or(stats::UNMATCHED, MatchedPath::as_str);
+    let decision = if is_preflight {
+        Decision::Pass
     } else {
-        next.run(request).await
+        state.faults.decide()
+    };
+    let (mut response, outcome) = match decision {
+        Decision::Drop => {
+            state.stats.record(method.as_str(), route, Outcome::Dropped);
+            let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+            response.extensions_mut().insert(DropConnection);
+            return response;
+        }
+        Decision::Fail(status) => (state.faults.response(status), Outcome::Fault(status)),
+        Decision::Pass => {
+            let response = if is_preflight {
+                preflight(request.headers())
+            } else if let Err(response) =
+                authorize(request.headers(), &state.challenge, &state.settings)
+            {
+                response
+            } else if let Err(e) = check_api_version(request.uri().query()) {
+                e.into_response()
+            } else {
+                next.run(request).await
+            };
+            let status = response.status().as_u16();
+            (response, Outcome::Status(status))
+        }
     };
     add_service_headers(&mut response, client_request_id);
+    state.stats.record(method.as_str(), route, outcome);
     response
 }
 
-/// True when `Authorization` is `Bearer <non-empty token>`; any token is accepted.
-fn has_bearer_token(headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
+/// Checks the bearer token: any non-empty one, or exactly `--require-token`'s.
+#[allow(clippy::result_large_err)]
+fn authorize(
+    headers: &HeaderMap,
+    challenge: &Challenge,
+    settings: &Settings,
+) -> Result<(), Response> {
+    let Some(token) = bearer_token(headers) else {
+        return Err(unauthorized(
+            challenge,
+            "AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.",
+        ));
     };
-    match value.trim().split_once(' ') {
-        Some((scheme, token)) => scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty(),
-        None => false,
+    match &settings.require_token {
+        Some(required) if required != token => Err(unauthorized(
+            challenge,
+            "The bearer token is not the one this emulator accepts (--require-token).",
+        )),
+        _ => Ok(()),
     }
 }
 
-/// The real service's 401: challenge header plus its error body (2026-05 wording).
-fn unauthorized(challenge: &Challenge) -> Response {
-    let error = ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "Unauthorized",
-        "AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.",
-    );
+/// The token of `Authorization: Bearer <non-empty token>`.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The real service's 401: challenge header plus its error body.
+fn unauthorized(challenge: &Challenge, message: &str) -> Response {
+    let error = ApiError::new(StatusCode::UNAUTHORIZED, "Unauthorized", message);
     let mut response = error.into_response();
     if let Ok(value) = HeaderValue::from_str(&challenge.header_value()) {
         response
@@ -247,7 +355,7 @@ fn add_service_headers(response: &mut Response, client_request_id: Option<Header
             HeaderValue::from_static("application/json; charset=utf-8"),
         );
     }
-    if let Ok(id) = HeaderValue::from_str(&random_guid()) {
+    if let Ok(id) = HeaderValue::from_bytes(&random_guid()) {
         headers.insert(HeaderName::from_static("x-ms-request-id"), id);
     }
     if let Some(id) = client_request_id {
@@ -255,18 +363,19 @@ fn add_service_headers(response: &mut Response, client_request_id: Option<Header
     }
 }
 
-/// A random (version 4) GUID in the usual 8-4-4-4-12 form.
-fn random_guid() -> String {
+/// A random (version 4) GUID in the usual 8-4-4-4-12 form, lower-case hex.
+fn random_guid() -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bits = (fastrand::u128(..) & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut out = [b'-'; 36];
+    let mut nibble = 0;
+    for (i, byte) in out.iter_mut().enumerate() {
+        if !matches!(i, 8 | 13 | 18 | 23) {
+            *byte = HEX[((bits >> (124 - 4 * nibble)) & 0xf) as usize];
+            nibble += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -303,21 +412,46 @@ mod tests {
     #[test]
     fn bearer_tokens() {
         let mut headers = HeaderMap::new();
-        assert!(!has_bearer_token(&headers));
-        for (value, ok) in [
-            ("Bearer abc", true),
-            ("bearer abc", true),
-            ("Bearer ", false),
-            ("Basic abc", false),
+        assert_eq!(bearer_token(&headers), None);
+        for (value, token) in [
+            ("Bearer abc", Some("abc")),
+            ("bearer abc", Some("abc")),
+            ("Bearer ", None),
+            ("Basic abc", None),
         ] {
             headers.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
-            assert_eq!(has_bearer_token(&headers), ok, "{value}");
+            assert_eq!(bearer_token(&headers), token, "{value}");
         }
+        let settings = Settings {
+            require_token: Some("abc".into()),
+            ..Settings::default()
+        };
+        let challenge = Challenge::default();
+        assert!(authorize(&headers, &challenge, &Settings::default()).is_err());
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert!(authorize(&headers, &challenge, &settings).is_ok());
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abd"),
+        );
+        assert!(authorize(&headers, &challenge, &Settings::default()).is_ok());
+        assert_eq!(
+            authorize(&headers, &challenge, &settings)
+                .unwrap_err()
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
 
     #[test]
     fn guids_are_version_4() {
-        let guid = random_guid();
+        let guid = String::from_utf8(random_guid().to_vec()).unwrap();
+        let groups: Vec<usize> = guid.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert!(guid.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
         assert_eq!(guid.len(), 36);
         assert_eq!(&guid[14..15], "4");
         assert!(matches!(&guid[19..20], "8" | "9" | "a" | "b"));

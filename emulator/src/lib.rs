@@ -1,39 +1,60 @@
 //! keyvault-emulator: a local server that speaks the Azure Key Vault secrets data plane the way
 //! the real service does (see `README.md` for the routes and the deliberate differences).
 //!
-//! [`bind`] opens the listener; [`Server::serve_until`] runs it until a shutdown future
-//! completes. The binary (`main.rs`) and the integration tests both go through these two calls.
+//! [`bind`] opens the listener (and the `--data` database); [`Server::serve_until`] runs it
+//! until a shutdown future completes. The binary (`main.rs`) and the integration tests both go
+//! through these two calls.
 
+mod backup;
 pub mod cli;
+mod deleted;
 mod error;
+pub mod faults;
 mod http;
+mod management;
 mod model;
+mod paging;
+mod render;
 mod secrets;
+mod stats;
 pub mod store;
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::serve::ListenerExt;
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tower_service::Service;
 
 pub use error::{ApiError, MAX_BODY_BYTES};
+pub use faults::FaultConfig;
 pub use http::{Challenge, LATEST_API_VERSION, STABLE_API_VERSIONS};
-pub use store::Store;
+pub use store::{Store, StoreConfig};
 
 /// How to run the emulator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Address or host name to listen on.
     pub host: String,
     /// Port to listen on; 0 picks a free one.
     pub port: u16,
-    /// Seeds version-id generation, for reproducible runs.
-    pub seed: Option<u64>,
     /// What the 401 challenge names.
     pub challenge: Challenge,
+    /// Seed (version ids and fault decisions) and soft-delete settings.
+    pub store: StoreConfig,
+    /// SQLite file to keep state in; `None` keeps it in memory.
+    pub data: Option<PathBuf>,
+    /// Fault injection at start-up (changeable at run time through `/_emulator/faults`).
+    pub faults: FaultConfig,
+    /// Accept only this bearer token; `None` accepts any.
+    pub require_token: Option<String>,
 }
 
 impl Default for Config {
@@ -41,8 +62,11 @@ impl Default for Config {
         Config {
             host: "127.0.0.1".into(),
             port: 0,
-            seed: None,
             challenge: Challenge::default(),
+            store: StoreConfig::default(),
+            data: None,
+            faults: FaultConfig::default(),
+            require_token: None,
         }
     }
 }
@@ -55,15 +79,25 @@ pub struct Server {
     state: http::AppState,
 }
 
-/// Binds the listener and sets up an empty vault.
+/// Opens the database (if any), binds the listener and sets up the vault.
 pub async fn bind(config: Config) -> io::Result<Server> {
+    let store = match &config.data {
+        None => Store::new(config.store.clone()),
+        Some(path) => Store::open(config.store.clone(), path).map_err(io::Error::other)?,
+    };
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
     let local_addr = listener.local_addr()?;
-    let state = http::AppState {
-        store: Arc::new(Store::new(config.seed)),
-        challenge: Arc::new(config.challenge),
-        listen_authority: local_addr.to_string().into(),
-    };
+    let state = http::AppState(Arc::new(http::Shared {
+        store: Arc::new(store),
+        challenge: config.challenge,
+        faults: faults::Faults::new(config.faults, config.store.seed),
+        stats: stats::Stats::default(),
+        settings: http::Settings {
+            data_file: config.data.map(|p| p.display().to_string()),
+            require_token: config.require_token,
+        },
+        listen_authority: local_addr.to_string(),
+    }));
     Ok(Server {
         listener,
         local_addr,
@@ -87,18 +121,73 @@ impl Server {
         self.state.store.clone()
     }
 
-    /// Serves HTTP/1.1 (keep-alive) until `shutdown` completes, then stops accepting and lets
-    /// in-flight requests finish.
+    /// Serves HTTP/1.1 (keep-alive) until `shutdown` completes, then stops accepting, closes
+    /// idle connections and waits for in-flight requests.
+    ///
+    /// hyper is driven directly (rather than through `axum::serve`) so that a request can end
+    /// its connection without any response: `--drop-rate`.
     pub async fn serve_until<F>(self, shutdown: F) -> io::Result<()>
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        // Small request/response pairs: don't let Nagle delay them.
-        let listener = self.listener.tap_io(|tcp| {
+        let app = http::router(self.state);
+        let graceful = GracefulShutdown::new();
+        tokio::pin!(shutdown);
+        loop {
+            let tcp = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((tcp, _)) => tcp,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        if !is_connection_error(&e) {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            // Small request/response pairs: don't let Nagle delay them.
             let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, http::router(self.state))
-            .with_graceful_shutdown(shutdown)
-            .await
+            let app = app.clone();
+            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                let mut app = app.clone();
+                async move {
+                    let response = match app.call(request).await {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    };
+                    if response
+                        .extensions()
+                        .get::<http::DropConnection>()
+                        .is_some()
+                    {
+                        // hyper closes the connection without writing anything.
+                        Err(http::DropConnection)
+                    } else {
+                        Ok::<_, http::DropConnection>(response)
+                    }
+                }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(tcp), service);
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+        }
+        drop(self.listener);
+        graceful.shutdown().await;
+        Ok(())
     }
+}
+
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
 }

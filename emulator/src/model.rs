@@ -1,15 +1,15 @@
 //! Wire models of the secrets data plane (`ref/spec/2025-07-01/secrets.json`) and their
 //! validation.
 //!
-//! Request bodies are parsed into the store's [`NewSecret`] / [`SecretPatch`]; responses are
-//! written from a [`SecretRecord`] in the field order the real service uses. Limits come from
+//! Request bodies are parsed into the store's [`NewSecret`] / [`SecretPatch`] (responses are
+//! written by `render.rs`). Limits come from
 //! the service docs (`ref/SERVICE-NOTES.md` §8); where the service's wording is unknown the
 //! messages are our own, always with code `BadParameter`.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::store::{NewSecret, SecretPatch, SecretRecord, Tags};
+use crate::store::{NewSecret, SecretPatch, Tags};
 
 /// "25 KB" (About secrets) read as 25 × 1024 bytes.
 pub const MAX_VALUE_BYTES: usize = 25 * 1024;
@@ -21,11 +21,6 @@ pub const MAX_NAME_CHARS: usize = 127;
 /// assumed to use for `nbf`/`exp`; anything outside it cannot be a real date there.
 pub const MIN_UNIX_TIME: i64 = -62_135_596_800;
 pub const MAX_UNIX_TIME: i64 = 253_402_300_799;
-
-/// The deletion recovery level every secret reports (soft delete on, purge allowed).
-pub const RECOVERY_LEVEL: &str = "Recoverable+Purgeable";
-/// Soft-delete retention in days, reported as `recoverableDays`.
-pub const RECOVERABLE_DAYS: u32 = 90;
 
 /// `SecretAttributes` as a request carries them; read-only fields are ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -101,6 +96,20 @@ pub fn parse_update(body: &[u8]) -> Result<SecretPatch, ApiError> {
     })
 }
 
+/// `SecretRestoreParameters`: the body of `POST /secrets/restore`.
+#[derive(Debug, Deserialize)]
+struct SecretRestoreParameters {
+    value: Option<String>,
+}
+
+/// Parses a `SecretRestoreParameters` body; returns the backup blob text.
+pub fn parse_restore(body: &[u8]) -> Result<String, ApiError> {
+    let params: SecretRestoreParameters = parse_json(body)?;
+    params
+        .value
+        .ok_or_else(|| ApiError::bad_parameter("The parameter 'value' is required."))
+}
+
 /// Checks an object name: `[0-9a-zA-Z-]{1,127}`.
 pub fn validate_name(name: &str) -> Result<(), ApiError> {
     let valid = !name.is_empty()
@@ -124,7 +133,8 @@ pub fn validate_version(version: &str) -> Result<(), ApiError> {
     }
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// Parses a JSON request body; anything malformed is a 400 `BadParameter`.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_parameter(format!("The request body is invalid: {e}")))
 }
@@ -178,90 +188,9 @@ fn validate_tags(tags: &Tags) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `SecretAttributes` as the service returns them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AttributesOut {
-    enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nbf: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exp: Option<i64>,
-    created: i64,
-    updated: i64,
-    recovery_level: &'static str,
-    recoverable_days: u32,
-}
-
-/// `SecretBundle`, fields in the real service's order.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SecretBundle<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    content_type: Option<&'a str>,
-    id: String,
-    attributes: AttributesOut,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tags: Option<&'a Tags>,
-}
-
-/// The `SecretBundle` JSON for `record`; `base` is the vault URL (`http://host:port`).
-/// `with_value` is false for PATCH responses, which never carry the value.
-pub fn secret_bundle_json(base: &str, record: &SecretRecord, with_value: bool) -> String {
-    let v = &record.version;
-    let bundle = SecretBundle {
-        value: with_value.then_some(v.value.as_str()),
-        content_type: v.content_type.as_deref(),
-        id: format!("{base}/secrets/{}/{}", record.name, v.version),
-        attributes: AttributesOut {
-            enabled: v.enabled,
-            nbf: v.not_before,
-            exp: v.expires,
-            created: v.created,
-            updated: v.updated,
-            recovery_level: RECOVERY_LEVEL,
-            recoverable_days: RECOVERABLE_DAYS,
-        },
-        tags: v.tags.as_ref(),
-    };
-    // Strings, integers and string maps always serialize.
-    serde_json::to_string(&bundle).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::SecretVersion;
-
-    #[test]
-    fn bundle_field_order_matches_the_service() {
-        let record = SecretRecord {
-            name: "UpdateTest".into(),
-            version: SecretVersion {
-                version: "62909adf7f044dc8b1838da90306af40".into(),
-                value: "secretValue".into(),
-                content_type: Some("xyz".into()),
-                tags: Some(Tags::new()),
-                enabled: true,
-                not_before: None,
-                expires: Some(4_102_444_800),
-                created: 1_629_853_101,
-                updated: 1_629_853_101,
-            },
-        };
-        assert_eq!(
-            secret_bundle_json("https://v.vault.azure.net", &record, true),
-            concat!(
-                r#"{"value":"secretValue","contentType":"xyz","#,
-                r#""id":"https://v.vault.azure.net/secrets/UpdateTest/62909adf7f044dc8b1838da90306af40","#,
-                r#""attributes":{"enabled":true,"exp":4102444800,"created":1629853101,"updated":1629853101,"#,
-                r#""recoveryLevel":"Recoverable+Purgeable","recoverableDays":90},"tags":{}}"#
-            )
-        );
-        assert!(!secret_bundle_json("b", &record, false).contains("secretValue"));
-    }
 
     #[test]
     fn set_parameters_are_validated() {

@@ -1,20 +1,22 @@
-//! Handlers for `/secrets/{name}[/{version}]` and the extractors they share.
+//! Handlers for live secrets (`/secrets/...`) and the extractors every handler shares.
 //!
 //! Handlers stay thin: extract and validate the path, parse the body (`model.rs`), call the
-//! [`Store`](crate::store::Store), write the bundle. Business rules that depend on the
-//! operation (a disabled version cannot be read) live here; state rules live in the store.
+//! [`Store`](crate::store::Store), write the body (`render.rs`). Business rules that depend on
+//! the operation (a disabled version cannot be read) live here; state rules live in the store.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::model;
+use crate::paging::{self, Kind};
+use crate::render::Vault;
 use crate::store::StoreError;
+use crate::{backup, model};
 
 /// `{name}` and the optional `{version}` of a secret path, both validated.
 /// An empty version (`/secrets/{name}/`) means the latest, as on the real service.
@@ -25,7 +27,7 @@ pub struct SecretPath {
 }
 
 impl SecretPath {
-    fn not_found(&self) -> ApiError {
+    pub fn not_found(&self) -> ApiError {
         match &self.version {
             None => ApiError::secret_not_found(&self.name),
             Some(version) => ApiError::secret_not_found(&format!("{}/{version}", self.name)),
@@ -49,7 +51,8 @@ impl<S: Send + Sync> FromRequestParts<S> for SecretPath {
                 _ => {}
             }
         }
-        let name = name.unwrap_or_default();
+        // `/secrets/restore` is its own route; other methods on it address a secret "restore".
+        let name = name.unwrap_or_else(|| name_from_uri(&parts.uri));
         model::validate_name(&name)?;
         if let Some(v) = &version {
             model::validate_version(v)?;
@@ -58,9 +61,29 @@ impl<S: Send + Sync> FromRequestParts<S> for SecretPath {
     }
 }
 
+/// The segment after `/secrets/` or `/deletedsecrets/`.
+fn name_from_uri(uri: &Uri) -> String {
+    uri.path()
+        .trim_start_matches('/')
+        .split('/')
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The vault URL ids are built from: `http://` + the request's `Host`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultBase(pub String);
+
+impl VaultBase {
+    /// The response writer for this vault.
+    pub fn vault<'a>(&'a self, state: &AppState) -> Vault<'a> {
+        Vault {
+            base: &self.0,
+            recoverable_days: state.store.config().recoverable_days,
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for VaultBase {
     type Rejection = ApiError;
@@ -78,39 +101,55 @@ impl FromRequestParts<AppState> for VaultBase {
     }
 }
 
-/// `PUT /secrets/{name}`: a new version, which becomes the latest.
+/// The HTTP error for a store failure on secret `name`; `not_found` words the 404.
+pub fn store_error(e: StoreError, name: &str, not_found: impl FnOnce() -> ApiError) -> ApiError {
+    match e {
+        StoreError::NotFound => not_found(),
+        StoreError::DeletedButRecoverable => ApiError::deleted_but_recoverable(name),
+        StoreError::BeingDeleted => ApiError::being_deleted(name),
+        StoreError::BeingRecovered => ApiError::being_recovered(name),
+        StoreError::AlreadyExists => ApiError::already_exists(name),
+        StoreError::Storage(detail) => ApiError::storage(&detail),
+    }
+}
+
+/// `PUT /secrets/{name}`: a new version, which becomes the latest. A soft-deleted name is a
+/// 409 until it is recovered or purged.
 pub async fn set_secret(
     State(state): State<AppState>,
-    VaultBase(base): VaultBase,
+    base: VaultBase,
     path: SecretPath,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let new = model::parse_set(&read_body(body)?)?;
-    let record = state.store.set_secret(&path.name, new);
-    Ok(json(model::secret_bundle_json(&base, &record, true)))
+    let record = state
+        .store
+        .set_secret(&path.name, new)
+        .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
+    Ok(json(base.vault(&state).secret_bundle(&record, true)))
 }
 
 /// `GET /secrets/{name}`, `/secrets/{name}/` and `/secrets/{name}/{version}`.
 pub async fn get_secret(
     State(state): State<AppState>,
-    VaultBase(base): VaultBase,
+    base: VaultBase,
     path: SecretPath,
 ) -> Result<Response, ApiError> {
     let record = state
         .store
         .get_secret(&path.name, path.version.as_deref())
-        .map_err(|StoreError::NotFound| path.not_found())?;
+        .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
     if !record.version.enabled {
         return Err(ApiError::secret_disabled("get"));
     }
-    Ok(json(model::secret_bundle_json(&base, &record, true)))
+    Ok(json(base.vault(&state).secret_bundle(&record, true)))
 }
 
 /// `PATCH /secrets/{name}[/][{version}]`: changes the given properties; never returns the value.
 /// Allowed on a disabled version (that is how one is re-enabled).
 pub async fn update_secret(
     State(state): State<AppState>,
-    VaultBase(base): VaultBase,
+    base: VaultBase,
     path: SecretPath,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -118,11 +157,98 @@ pub async fn update_secret(
     let record = state
         .store
         .update_secret(&path.name, path.version.as_deref(), patch)
-        .map_err(|StoreError::NotFound| path.not_found())?;
-    Ok(json(model::secret_bundle_json(&base, &record, false)))
+        .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
+    Ok(json(base.vault(&state).secret_bundle(&record, false)))
 }
 
-fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+/// `DELETE /secrets/{name}`: soft delete; answers the `DeletedSecretBundle` of the latest
+/// version (no value).
+pub async fn delete_secret(
+    State(state): State<AppState>,
+    base: VaultBase,
+    path: SecretPath,
+) -> Result<Response, ApiError> {
+    let deleted = state
+        .store
+        .delete_secret(&path.name)
+        .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
+    Ok(json(base.vault(&state).deleted_bundle(&deleted)))
+}
+
+/// `GET /secrets`: the latest version of each live secret, by name, without values; ids
+/// without version.
+pub async fn list_secrets(
+    State(state): State<AppState>,
+    base: VaultBase,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let query = paging::parse(uri.query(), Kind::Secret)?;
+    let page = state.store.list_secrets(query.from.as_deref(), query.max);
+    let next = page
+        .next
+        .map(|next| paging::next_link(&base.0, "/secrets", &query, Kind::Secret, &next));
+    Ok(json(base.vault(&state).secret_list(
+        &page.items,
+        false,
+        next.as_deref(),
+    )))
+}
+
+/// `GET /secrets/{name}/versions`: every version by version id, without values. A name that
+/// is not live has no versions (200, empty list).
+pub async fn list_versions(
+    State(state): State<AppState>,
+    base: VaultBase,
+    path: SecretPath,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let query = paging::parse(uri.query(), Kind::Secret)?;
+    let from = query.from.as_deref().map(paging::last_segment);
+    let page = state.store.list_versions(&path.name, from, query.max);
+    let next = page.next.map(|next| {
+        let marker = format!("{}/{next}", path.name.to_ascii_uppercase());
+        let route = format!("/secrets/{}/versions", path.name);
+        paging::next_link(&base.0, &route, &query, Kind::Secret, &marker)
+    });
+    Ok(json(base.vault(&state).secret_list(
+        &page.items,
+        true,
+        next.as_deref(),
+    )))
+}
+
+/// `POST /secrets/{name}/backup`: `{"value":"<blob>"}` with every version of a live secret.
+pub async fn backup_secret(
+    State(state): State<AppState>,
+    path: SecretPath,
+) -> Result<Response, ApiError> {
+    let backup = state
+        .store
+        .backup(&path.name)
+        .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
+    let body = serde_json::json!({ "value": backup::encode(&backup) });
+    Ok(json(body.to_string()))
+}
+
+/// `POST /secrets/restore`: recreates a backed-up secret under its own name; answers its latest
+/// version without the value, as the service does.
+pub async fn restore_secret(
+    State(state): State<AppState>,
+    base: VaultBase,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let blob = model::parse_restore(&read_body(body)?)?;
+    let backup = backup::decode(&blob)?;
+    let name = backup.name.clone();
+    let record = state
+        .store
+        .restore(backup)
+        .map_err(|e| store_error(e, &name, || ApiError::secret_not_found(&name)))?;
+    Ok(json(base.vault(&state).secret_bundle(&record, false)))
+}
+
+/// The request body, or the error for one that could not be read.
+pub fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::body_too_large()
@@ -133,6 +259,6 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 /// A 200 with a JSON body (the middleware sets `Content-Type`).
-fn json(body: String) -> Response {
+pub fn json(body: String) -> Response {
     (StatusCode::OK, body).into_response()
 }

@@ -85,14 +85,11 @@ fn seed_makes_version_ids_reproducible() {
 }
 
 #[test]
-fn unsupported_and_bad_flags_exit_with_code_2() {
+fn bad_flags_exit_with_code_2() {
     for (args, expected) in [
-        (&["--data", "state.db"][..], "--data is not supported yet"),
-        (
-            &["--fault-rate", "0.1"],
-            "--fault-rate is not supported yet",
-        ),
-        (&["--drop-rate", "0.1"], "--drop-rate is not supported yet"),
+        (&["--fault-rate", "1.5"][..], "--fault-rate"),
+        (&["--drop-rate", "x"], "--drop-rate"),
+        (&["--recoverable-days", "100"], "between 7 and 90"),
         (&["--port", "x"], "--port"),
         (&["--nope"], "unknown argument"),
     ] {
@@ -118,6 +115,9 @@ fn help_prints_usage() {
         "--fault-statuses",
         "--drop-rate",
         "--retry-after",
+        "--recoverable-days",
+        "--delete-visibility-delay-ms",
+        "--require-token",
     ] {
         assert!(stdout.contains(flag), "{flag} missing from help");
     }

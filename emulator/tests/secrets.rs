@@ -310,7 +310,7 @@ fn invalid_input_gets_400_bad_parameter() {
             "{body}"
         );
     }
-    for version in ["abc", "versions", "0123456789abcdef0123456789abcdeg"] {
+    for version in ["abc", "version", "0123456789abcdef0123456789abcdeg"] {
         let resp = server.get(&format!("/secrets/s/{version}?{API}"));
         assert_eq!(
             (resp.status, resp.code().as_str()),

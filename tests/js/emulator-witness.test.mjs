@@ -311,7 +311,7 @@ describe("official SecretClient against injected faults", () => {
         ...emulatorOptions,
         retryOptions: { maxRetries: 20, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
       });
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 30; i++) {
         const s = await retrying.setSecret(`faulty-${i}`, `v${i}`);
         assert.equal(s.value, `v${i}`);
       }
@@ -320,7 +320,7 @@ describe("official SecretClient against injected faults", () => {
       assert.ok(stats.dropped > 0, JSON.stringify(stats));
       const setFaults = (body) => fetch(`${faulty.url}/_emulator/faults`, { method: "PUT", body: JSON.stringify(body) });
       await setFaults({ faultRate: 0, dropRate: 0 });
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 30; i++) {
         const versions = await collect(retrying.listPropertiesOfSecretVersions(`faulty-${i}`));
         assert.equal(versions.length, 1, `faulty-${i}: one version despite retries`);
       }

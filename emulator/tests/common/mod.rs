@@ -151,6 +151,35 @@ impl TestServer {
         )
     }
 
+    pub fn delete(&self, path: &str) -> Resp {
+        self.request("DELETE", path, &[("authorization", TOKEN)], None)
+    }
+
+    pub fn post(&self, path: &str, body: &str) -> Resp {
+        self.request(
+            "POST",
+            path,
+            &[
+                ("authorization", TOKEN),
+                ("content-type", "application/json"),
+            ],
+            Some(body),
+        )
+    }
+
+    /// A management call (`/_emulator/...`): no token, no api-version.
+    pub fn manage(&self, method: &str, path: &str, body: Option<&str>) -> Resp {
+        self.request(method, path, &[("content-type", "application/json")], body)
+    }
+
+    /// GETs an absolute URL on this server (e.g. a `nextLink`).
+    pub fn follow(&self, url: &str) -> Resp {
+        let path = url
+            .strip_prefix(&self.url)
+            .unwrap_or_else(|| panic!("{url} is not on {}", self.url));
+        self.get(path)
+    }
+
     /// PUTs a secret that must succeed; returns the bundle.
     pub fn set(&self, name: &str, body: &str) -> Value {
         let resp = self.put(&format!("/secrets/{name}?{API}"), body);
