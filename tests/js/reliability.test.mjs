@@ -33,12 +33,14 @@ const vault = "https://myvault.vault.azure.net";
 describe("retries", () => {
   let emulator;
   before(async () => {
-    emulator = await startEmulator(["--fault-rate", "0.3", "--fault-statuses", "429,500,503", "--drop-rate", "0.05", "--seed", "7"]);
+    emulator = await startEmulator(["--fault-rate", "0.3", "--fault-statuses", "429,500,503", "--drop-rate", "0.1", "--seed", "7"]);
   });
   after(() => emulator?.stop());
 
   test("every call succeeds through injected faults and dropped connections, each stored once", async () => {
-    const client = new KeyClient(emulator.url, async () => "t", { ...emulatorOptions, retryOptions: { retryDelayInMs: 10 } });
+    // Short waits and enough retries that a call failing every try (p = 0.37^21) cannot happen.
+    const retryOptions = { retryDelayInMs: 10, maxRetryDelayInMs: 200, maxRetries: 20 };
+    const client = new KeyClient(emulator.url, async () => "t", { ...emulatorOptions, retryOptions });
     const name = uniqueName("retry");
     const values = Array.from({ length: 60 }, (_, i) => `value-${i}`);
     const keys = [];
