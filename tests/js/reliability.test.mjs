@@ -77,7 +77,8 @@ describe("retries", () => {
 
   test("an abort cancels a pending backoff at once, and nothing more is sent", async () => {
     const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : { status: 503 }));
-    const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { retryDelayInMs: 60_000 } });
+    // A first backoff of 16-24 s: well inside the 60 s budget, far longer than the test.
+    const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { retryDelayInMs: 20_000 } });
     const controller = new AbortController();
     const pending = client.getKey("k", { abortSignal: controller.signal });
     await new Promise((r) => setTimeout(r, 50));
