@@ -25,7 +25,10 @@ function target(url) {
     t = {
       length: origin.length,
       transport: u.protocol === "https:" ? https : http,
-      base: { protocol: u.protocol, host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port || undefined, agent: agents[u.protocol] },
+      protocol: u.protocol,
+      host: u.hostname.replace(/^\[|\]$/g, ""),
+      port: u.port || undefined,
+      agent: agents[u.protocol],
     };
     origins.set(origin, t);
   }
@@ -39,13 +42,21 @@ function target(url) {
 export const nodeHttpClient = {
   sendRequest(request) {
     return new Promise((resolve, reject) => {
-      const { length, transport, base } = target(request.url);
+      const t = target(request.url);
       // The client builds a fresh headers object for each request: it can be used as it is.
       const headers = request.headers;
       headers["content-length"] = request.body === undefined ? 0 : Buffer.byteLength(request.body);
-      const options = { ...base, method: request.method, path: request.url.slice(length) || "/", headers };
+      const options = {
+        protocol: t.protocol,
+        host: t.host,
+        port: t.port,
+        agent: t.agent,
+        method: request.method,
+        path: request.url.slice(t.length) || "/",
+        headers,
+      };
       if (request.abortSignal) options.signal = request.abortSignal;
-      const req = transport.request(options, (res) => {
+      const req = t.transport.request(options, (res) => {
         const chunks = [];
         let size = 0;
         const done = () =>

@@ -2,6 +2,7 @@
 //! Dates are converted here and nowhere else.
 
 use js_sys::{Array, Date, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::model::{DeletedKey, KeyOptions, KeyProperties, KeyVaultKey, Page, Tags};
@@ -14,7 +15,7 @@ type Result<T> = std::result::Result<T, Error>;
 
 /// A number as JavaScript prints it (Rust's float formatting would cost the module ~15 KB).
 fn js_number(n: f64) -> String {
-    String::from(js_sys::Number::from(n).to_string(10).unwrap_or_else(|_| "NaN".into()))
+    String::from(js_sys::Number::from(n).to_string_with_radix(10).unwrap_or_else(|_| "NaN".into()))
 }
 
 fn type_name(v: &JsValue) -> String {
@@ -218,34 +219,65 @@ pub fn key_properties(p: KeyProperties) -> JsValue {
     key_properties_object(p).into()
 }
 
+// The result object is built by one JavaScript call rather than a property set per field: each
+// crossing of the boundary costs, and results are built on every request.
+#[wasm_bindgen(inline_js = r#"
+const date = (s) => (s === undefined ? undefined : new Date(s * 1000));
+export function keyProperties(id, name, vaultUrl, version, enabled, nbf, exp, created, updated,
+                              recoveryLevel, recoverableDays, contentType, tagList, managed) {
+  const tags = {};
+  for (let i = 0; i < tagList.length; i += 2) {
+    // defineProperty, not assignment: a tag named "__proto__" stays an ordinary tag.
+    Object.defineProperty(tags, tagList[i], { value: tagList[i + 1], enumerable: true, writable: true, configurable: true });
+  }
+  return {
+    id, name, vaultUrl, version, enabled,
+    notBefore: date(nbf), expiresOn: date(exp), createdOn: date(created), updatedOn: date(updated),
+    recoveryLevel, recoverableDays, contentType, tags, managed,
+  };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = keyProperties)]
+    #[allow(clippy::too_many_arguments)]
+    fn make_key_properties(
+        id: String,
+        name: String,
+        vault_url: String,
+        version: Option<String>,
+        enabled: Option<bool>,
+        nbf: Option<f64>,
+        exp: Option<f64>,
+        created: Option<f64>,
+        updated: Option<f64>,
+        recovery_level: Option<String>,
+        recoverable_days: Option<f64>,
+        content_type: Option<String>,
+        tags: Vec<String>,
+        managed: Option<bool>,
+    ) -> Object;
+}
+
 fn key_properties_object(p: KeyProperties) -> Object {
-    let o = Object::new();
-    put(&o, "id", p.id.into());
-    put(&o, "name", p.name.into());
-    put(&o, "vaultUrl", p.vault_url.into());
-    // List items name no version: undefined, as in the official SDKs.
-    put(&o, "version", if p.version.is_empty() { JsValue::UNDEFINED } else { p.version.into() });
-    put(&o, "enabled", opt(p.enabled));
-    put(&o, "notBefore", date(p.not_before));
-    put(&o, "expiresOn", date(p.expires_on));
-    put(&o, "createdOn", date(p.created_on));
-    put(&o, "updatedOn", date(p.updated_on));
-    put(&o, "recoveryLevel", opt(p.recovery_level));
-    put(&o, "recoverableDays", opt(p.recoverable_days.map(|d| d as f64)));
-    put(&o, "contentType", opt(p.content_type));
-    let tags = Object::new();
-    for (k, v) in p.tags {
-        // defineProperty, not assignment: a tag named "__proto__" stays an ordinary tag.
-        let desc = Object::new();
-        put(&desc, "value", v.into());
-        put(&desc, "enumerable", true.into());
-        put(&desc, "writable", true.into());
-        put(&desc, "configurable", true.into());
-        let _ = Reflect::define_property(&tags, &JsValue::from_str(&k), &desc);
-    }
-    put(&o, "tags", tags.into());
-    put(&o, "managed", opt(p.managed));
-    o
+    let secs = |s: Option<i64>| s.map(|s| s as f64);
+    let tags = p.tags.into_iter().flat_map(|(k, v)| [k, v]).collect();
+    make_key_properties(
+        p.id,
+        p.name,
+        p.vault_url,
+        // List items name no version: undefined, as in the official SDKs.
+        Some(p.version).filter(|v| !v.is_empty()),
+        p.enabled,
+        secs(p.not_before),
+        secs(p.expires_on),
+        secs(p.created_on),
+        secs(p.updated_on),
+        p.recovery_level,
+        p.recoverable_days.map(|d| d as f64),
+        p.content_type,
+        tags,
+        p.managed,
+    )
 }
 
 /// `DeletedKey`: `{ name, properties, recoveryId, deletedOn, scheduledPurgeDate }`; the three
