@@ -46,9 +46,11 @@ impl Inner {
 
     /// The first page of a listing, or the page a continuation token names.
     async fn page(&self, first: Result<Operation, Error>, token: &JsValue, signal: JsValue) -> Result<HttpResponse, Error> {
+        // The arguments are checked even when a token names the page.
+        let first = first?;
         let op = match convert::opt_string_arg(token, "continuationToken")? {
             Some(link) => self.pipeline.next_page(&link)?,
-            None => first?,
+            None => first,
         };
         self.send(&op, signal).await
     }
@@ -192,12 +194,8 @@ impl KeyClient {
     /// One page of `GET /secrets`: `{ items: KeyProperties[], continuationToken? }`.
     #[wasm_bindgen(js_name = listPropertiesOfKeysPage)]
     pub fn list_properties_of_keys_page(&self, continuation_token: JsValue, max_page_size: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let first = convert::page_size(&max_page_size).and_then(request::list_keys);
-            let r = inner.page(first, &continuation_token, signal).await?;
-            Ok(convert::properties_page(parse_properties_page(r.status, &r.body, r.request_id())?))
-        })
+        let first = convert::page_size(&max_page_size).and_then(request::list_keys);
+        self.page(first, continuation_token, signal, read_properties_page)
     }
 
     /// One page of `GET /secrets/{name}/versions`.
@@ -209,22 +207,16 @@ impl KeyClient {
         max_page_size: JsValue,
         signal: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let name = convert::string(&name, "name")?;
-            let first = convert::page_size(&max_page_size).and_then(|max| request::list_key_versions(&name, max));
-            let r = inner.page(first, &continuation_token, signal).await?;
-            Ok(convert::properties_page(parse_properties_page(r.status, &r.body, r.request_id())?))
-        })
+        let first = convert::string(&name, "name")
+            .and_then(|name| request::list_key_versions(&name, convert::page_size(&max_page_size)?));
+        self.page(first, continuation_token, signal, read_properties_page)
     }
 
     /// One page of `GET /deletedsecrets`.
     #[wasm_bindgen(js_name = listDeletedKeysPage)]
     pub fn list_deleted_keys_page(&self, continuation_token: JsValue, max_page_size: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let first = convert::page_size(&max_page_size).and_then(request::list_deleted_keys);
-            let r = inner.page(first, &continuation_token, signal).await?;
+        let first = convert::page_size(&max_page_size).and_then(request::list_deleted_keys);
+        self.page(first, continuation_token, signal, |r| {
             Ok(convert::deleted_page(parse_deleted_page(r.status, &r.body, r.request_id())?))
         })
     }
@@ -232,52 +224,29 @@ impl KeyClient {
     /// `DELETE /secrets/{name}`: starts a deletion; the JS poller waits for it.
     #[wasm_bindgen(js_name = deleteKey)]
     pub fn delete_key(&self, name: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let name = convert::string(&name, "name")?;
-            let r = inner.send(&request::delete_key(&name)?, signal).await?;
-            Ok(convert::deleted_key(parse_deleted_key(r.status, &r.body, r.request_id())?))
-        })
+        self.named(name, signal, request::delete_key, read_deleted_key)
     }
 
     #[wasm_bindgen(js_name = getDeletedKey)]
     pub fn get_deleted_key(&self, name: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let name = convert::string(&name, "name")?;
-            let r = inner.send(&request::get_deleted_key(&name)?, signal).await?;
-            Ok(convert::deleted_key(parse_deleted_key(r.status, &r.body, r.request_id())?))
-        })
+        self.named(name, signal, request::get_deleted_key, read_deleted_key)
     }
 
     /// `POST /deletedsecrets/{name}/recover`: starts a recovery; the JS poller waits for it.
     #[wasm_bindgen(js_name = recoverDeletedKey)]
     pub fn recover_deleted_key(&self, name: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let name = convert::string(&name, "name")?;
-            let r = inner.send(&request::recover_deleted_key(&name)?, signal).await?;
-            Ok(convert::key_properties(parse_properties(r.status, &r.body, r.request_id())?))
-        })
+        self.named(name, signal, request::recover_deleted_key, read_properties)
     }
 
     #[wasm_bindgen(js_name = purgeDeletedKey)]
     pub fn purge_deleted_key(&self, name: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let name = convert::string(&name, "name")?;
-            inner.send(&request::purge_deleted_key(&name)?, signal).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.named(name, signal, request::purge_deleted_key, |_| Ok(JsValue::UNDEFINED))
     }
 
     /// `POST /secrets/{name}/backup` as a `Uint8Array`.
     #[wasm_bindgen(js_name = backupKey)]
     pub fn backup_key(&self, name: JsValue, signal: JsValue) -> Promise {
-        let inner = self.inner.clone();
-        spawn(async move {
-            let name = convert::string(&name, "name")?;
-            let r = inner.send(&request::backup_key(&name)?, signal).await?;
+        self.named(name, signal, request::backup_key, |r| {
             Ok(js_sys::Uint8Array::from(parse_backup(r.status, &r.body, r.request_id())?.as_slice()).into())
         })
     }
@@ -287,8 +256,41 @@ impl KeyClient {
         let inner = self.inner.clone();
         spawn(async move {
             let bytes = convert::bytes(&backup, "backup")?;
-            let r = inner.send(&request::restore_key(&bytes)?, signal).await?;
-            Ok(convert::key_properties(parse_properties(r.status, &r.body, r.request_id())?))
+            read_properties(inner.send(&request::restore_key(&bytes)?, signal).await?)
         })
+    }
+}
+
+/// How a method reads the service's answer into its JavaScript result.
+type Read = fn(HttpResponse) -> Result<JsValue, Error>;
+
+fn read_properties(r: HttpResponse) -> Result<JsValue, Error> {
+    Ok(convert::key_properties(parse_properties(r.status, &r.body, r.request_id())?))
+}
+
+fn read_deleted_key(r: HttpResponse) -> Result<JsValue, Error> {
+    Ok(convert::deleted_key(parse_deleted_key(r.status, &r.body, r.request_id())?))
+}
+
+fn read_properties_page(r: HttpResponse) -> Result<JsValue, Error> {
+    Ok(convert::properties_page(parse_properties_page(r.status, &r.body, r.request_id())?))
+}
+
+// The shapes most methods share. Plain function pointers rather than generics: one compiled
+// future serves every method of a shape, which keeps the module small.
+impl KeyClient {
+    /// A method on one key: its name, the operation for it, and how to read the answer.
+    fn named(&self, name: JsValue, signal: JsValue, op: fn(&str) -> Result<Operation, Error>, read: Read) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move {
+            let name = convert::string(&name, "name")?;
+            read(inner.send(&op(&name)?, signal).await?)
+        })
+    }
+
+    /// A page of a listing: the first page's operation, or the page the token names.
+    fn page(&self, first: Result<Operation, Error>, token: JsValue, signal: JsValue, read: Read) -> Promise {
+        let inner = self.inner.clone();
+        spawn(async move { read(inner.page(first, &token, signal).await?) })
     }
 }

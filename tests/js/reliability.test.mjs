@@ -236,20 +236,31 @@ describe("security", () => {
         throw new Error("socket hang up");
       },
     ];
+    // Every console method is recorded while the error paths run: the client must log nothing
+    // that holds the token or the value (it logs nothing at all).
+    const logged = [];
+    const methods = ["log", "info", "warn", "error", "debug", "trace"];
+    const saved = methods.map((m) => console[m]);
+    methods.forEach((m) => (console[m] = (...args) => logged.push(args.map((a) => inspect(a)).join(" "))));
     const errors = [];
-    for (const answer of answers) {
-      const { httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : answer()));
-      const client = new KeyClient(vault, credential, { httpClient, retryOptions: { maxRetries: 0 } });
-      errors.push(await client.getKey("k").catch((e) => e));
-      errors.push(await client.setKey("k", value, { tags: { t: 1 } }).catch((e) => e));
+    try {
+      for (const answer of answers) {
+        const { httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : answer()));
+        const client = new KeyClient(vault, credential, { httpClient, retryOptions: { maxRetries: 0 } });
+        errors.push(await client.getKey("k").catch((e) => e));
+        errors.push(await client.setKey("k", value, { tags: { t: 1 } }).catch((e) => e));
+      }
+      const failing = new KeyClient(vault, async () => {
+        throw new Error("no credential");
+      }, { httpClient: scripted(() => unauthorized()).httpClient });
+      errors.push(await failing.setKey("k", value).catch((e) => e));
+      const controller = new AbortController();
+      controller.abort();
+      errors.push(await failing.setKey("k", value, { abortSignal: controller.signal }).catch((e) => e));
+    } finally {
+      methods.forEach((m, i) => (console[m] = saved[i]));
     }
-    const failing = new KeyClient(vault, async () => {
-      throw new Error("no credential");
-    }, { httpClient: scripted(() => unauthorized()).httpClient });
-    errors.push(await failing.setKey("k", value).catch((e) => e));
-    const controller = new AbortController();
-    controller.abort();
-    errors.push(await failing.setKey("k", value, { abortSignal: controller.signal }).catch((e) => e));
+    assert.deepEqual(logged, [], "the client logged something");
     for (const e of errors) {
       assert.ok(e instanceof Error, String(e));
       for (const text of [String(e), e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })]) {
