@@ -13,15 +13,16 @@
 //
 // Each client runs in its own child process (bench/lib/worker.mjs, or bench/lib/cold.mjs for
 // cold starts) against its own fresh emulator process; client CPU is that child's alone.
+// The table, the targets, the results JSON and the chart: bench/lib/report.mjs.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { basename } from "node:path";
 import { measureBundle } from "./lib/bundle.mjs";
-import { ratioChart } from "./lib/chart.mjs";
 import { makeClient } from "./lib/clients.mjs";
-import { benchFile, missingPrerequisites, repoFile, root, snapshotPackage, startEmulator, useEmulatorBinary } from "./lib/env.mjs";
+import { missingPrerequisites, repoFile, root, snapshotPackage, startEmulator, useEmulatorBinary } from "./lib/env.mjs";
+import { mb, report, SHAPES } from "./lib/report.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -228,7 +229,6 @@ async function coldGroup() {
   );
 }
 
-const SHAPES = ["set-seq", "get-seq", "set-conc", "get-conc"];
 /** oursLean: our client with bench/lib/lean-http.mjs as its httpClient, a transport lever. */
 const REQUEST_CLIENTS = ["ours", "official", "raw", "oursLean"];
 const FIELDS = ["opsPerSec", "cpuUsPerOp", "p50Ms", "p99Ms"];
@@ -363,261 +363,6 @@ async function bundleGroup() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The table
-
-const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
-const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
-
-/**
- * Rows: { metric, ours, official, raw?, ratio, target?: { direction: "max"|"min", value, text },
- * met?, chart?: short label }.
- */
-function tableRows() {
-  const rows = [];
-  const judge = (ratio, target) =>
-    target === undefined ? undefined : target.direction === "max" ? ratio <= target.value : ratio >= target.value;
-  const add = (row) =>
-    rows.push({
-      ...row,
-      met: row.met ?? judge(row.ratio, row.target),
-      milestoneMet: row.target?.milestone === undefined ? undefined : row.ratio <= row.target.milestone,
-    });
-
-  if (results.cold) {
-    const s = results.cold.summary;
-    const ours = s.ours.cpuMs - s.bare.cpuMs;
-    const official = s.official.cpuMs - s.bare.cpuMs;
-    add({
-      metric: "cold start: CPU over bare `node -e 0` (import, construct, one set), ms",
-      chart: "cold start CPU over bare node",
-      ours: fmt(ours, 1),
-      official: fmt(official, 1),
-      raw: `${fmt(s.raw.cpuMs - s.bare.cpuMs, 1)} (bare node: ${fmt(s.bare.cpuMs, 1)})`,
-      ratio: ours / official,
-      target: { direction: "max", value: 1 / 8, text: "≤ 0.125 (1/8)" },
-    });
-    const viaRequire = s.oursRequire.cpuMs - s.bare.cpuMs;
-    add({
-      metric: "lever, cold start: ours through `require()` (the same code without the ESM loader in front): CPU over bare, ms",
-      chart: "cold start CPU, through require() (lever)",
-      ours: fmt(viaRequire, 1),
-      official: fmt(official, 1),
-      raw: "",
-      ratio: viaRequire / official,
-      target: { direction: "max", value: 1 / 8, text: "(≤ 0.125)" },
-      lever: true,
-    });
-    const steps = (p) => ["start", "import", "construct", "set", "exit"].map((k) => fmt(p[k], 1)).join(" / ");
-    add({
-      metric: "cold start, where the CPU goes (medians, ms): node + ESM start / import / construct / first set / exit",
-      ours: steps(s.ours.phases),
-      official: steps(s.official.phases),
-      raw: steps(s.raw.phases),
-      ratio: NaN,
-      ratioText: "",
-    });
-    add({
-      metric: "cold start through `require()`, where the CPU goes (medians, ms): node start / require / construct / first set / exit",
-      ours: steps(s.oursRequire.phases),
-      official: "",
-      raw: "",
-      ratio: NaN,
-      ratioText: "",
-    });
-    add({
-      metric: "cold start: wall time of the process, ms",
-      chart: "cold start wall time",
-      ours: fmt(s.ours.wallMs, 0),
-      official: fmt(s.official.wallMs, 0),
-      raw: `${fmt(s.raw.wallMs, 0)} (bare node: ${fmt(s.bare.wallMs, 0)})`,
-      ratio: s.ours.wallMs / s.official.wallMs,
-    });
-  }
-  if (results.requests) {
-    const s = results.requests.summary;
-    const { seq, conc, inFlight } = results.requests.params;
-    const shapeText = {
-      "set-seq": `setKey vs setSecret, ${fmt(seq)} sequential`,
-      "get-seq": `getKey vs getSecret, ${fmt(seq)} sequential`,
-      "set-conc": `setKey vs setSecret, ${fmt(conc)} at ${inFlight} in flight`,
-      "get-conc": `getKey vs getSecret, ${fmt(conc)} at ${inFlight} in flight`,
-    };
-    const short = { "set-seq": "set seq", "get-seq": "get seq", "set-conc": `set @${inFlight}`, "get-conc": `get @${inFlight}` };
-    for (const shape of SHAPES) {
-      const conc = shape.endsWith("conc");
-      const x = s[shape];
-      add({
-        metric: `${shapeText[shape]}: client CPU µs/op`,
-        chart: `${short[shape]}: client CPU per op`,
-        ours: fmt(x.ours.cpuUsPerOp),
-        official: fmt(x.official.cpuUsPerOp),
-        raw: fmt(x.raw.cpuUsPerOp),
-        ratio: x.ratio.cpuUsPerOp,
-        target: conc ? { direction: "max", value: 0.6, text: "≤ 0.6" } : undefined,
-      });
-      add({
-        metric: `${shapeText[shape]}: ops/s`,
-        chart: `${short[shape]}: ops/s (higher is better)`,
-        ours: fmt(x.ours.opsPerSec),
-        official: fmt(x.official.opsPerSec),
-        raw: fmt(x.raw.opsPerSec),
-        ratio: x.ratio.opsPerSec,
-        target: conc ? { direction: "min", value: 1.5, text: "≥ 1.5" } : undefined,
-      });
-      if (conc) {
-        add({
-          metric: `lever, ${shapeText[shape]}: ours with a lean node:http transport (bench/lib/lean-http.mjs, via httpClient): client CPU µs/op`,
-          chart: `${short[shape]}: CPU per op, lean transport (lever)`,
-          ours: fmt(x.oursLean.cpuUsPerOp),
-          official: fmt(x.official.cpuUsPerOp),
-          raw: fmt(x.raw.cpuUsPerOp),
-          ratio: x.leanRatio.cpuUsPerOp,
-          target: { direction: "max", value: 0.6, text: "(≤ 0.6)" },
-          lever: true,
-        });
-        add({
-          metric: `lever, ${shapeText[shape]}: ours with a lean node:http transport: ops/s`,
-          chart: `${short[shape]}: ops/s, lean transport (lever)`,
-          ours: fmt(x.oursLean.opsPerSec),
-          official: fmt(x.official.opsPerSec),
-          raw: fmt(x.raw.opsPerSec),
-          ratio: x.leanRatio.opsPerSec,
-          target: { direction: "min", value: 1.5, text: "(≥ 1.5)" },
-          lever: true,
-        });
-      }
-      add({
-        metric: `${shapeText[shape]}: p50 / p99 latency, ms`,
-        ours: `${fmt(x.ours.p50Ms, 2)} / ${fmt(x.ours.p99Ms, 2)}`,
-        official: `${fmt(x.official.p50Ms, 2)} / ${fmt(x.official.p99Ms, 2)}`,
-        raw: `${fmt(x.raw.p50Ms, 2)} / ${fmt(x.raw.p99Ms, 2)}`,
-        ratio: x.ratio.p50Ms,
-        ratioText: `${fmt(x.ratio.p50Ms, 2)} / ${fmt(x.ratio.p99Ms, 2)}`,
-      });
-    }
-  }
-  if (results.bundle) {
-    const b = results.bundle;
-    const both = (size) => `${kb(size.gzip)} / ${kb(size.brotli)}`;
-    add({
-      metric: "browser bundle, JS + .wasm, gzip -9, vs official KeyClient",
-      chart: "bundle gzip vs official KeyClient",
-      ours: `${kb(b.ours.total.gzip)} (JS ${kb(b.ours.js.gzip)} + wasm ${kb(b.ours.wasm.gzip)})`,
-      official: kb(b.officialKeys.total.gzip),
-      raw: "",
-      ratio: b.ours.total.gzip / b.officialKeys.total.gzip,
-      target: { direction: "max", value: 1, milestone: 2, text: "≤ 1.0 (milestone ≤ 2.0)" },
-    });
-    add({
-      metric: "browser bundle, JS + .wasm, brotli 11, vs official KeyClient",
-      chart: "bundle brotli vs official KeyClient",
-      ours: `${kb(b.ours.total.brotli)} (JS ${kb(b.ours.js.brotli)} + wasm ${kb(b.ours.wasm.brotli)})`,
-      official: kb(b.officialKeys.total.brotli),
-      raw: "",
-      ratio: b.ours.total.brotli / b.officialKeys.total.brotli,
-      target: { direction: "max", value: 1, milestone: 2, text: "≤ 1.0 (milestone ≤ 2.0)" },
-    });
-    add({
-      metric: "browser bundle gzip / brotli vs official SecretClient",
-      chart: "bundle gzip vs official SecretClient",
-      ours: both(b.ours.total),
-      official: both(b.officialSecrets.total),
-      raw: "",
-      ratio: b.ours.total.gzip / b.officialSecrets.total.gzip,
-      ratioText: `${fmt(b.ours.total.gzip / b.officialSecrets.total.gzip, 2)} / ${fmt(b.ours.total.brotli / b.officialSecrets.total.brotli, 2)}`,
-    });
-    add({
-      metric: "browser bundle uncompressed (minified JS + .wasm) vs official KeyClient",
-      ours: `${kb(b.ours.total.raw)} (JS ${kb(b.ours.js.raw)} + wasm ${kb(b.ours.wasm.raw)})`,
-      official: kb(b.officialKeys.total.raw),
-      raw: "",
-      ratio: b.ours.total.raw / b.officialKeys.total.raw,
-    });
-  }
-  if (results.memory) {
-    const m = results.memory.summary;
-    add({
-      metric: `memory: RSS after ${fmt(results.memory.ops)} operations, after GC`,
-      chart: `RSS after ${fmt(results.memory.ops)} ops`,
-      ours: mb(m.ours.rssAfter),
-      official: mb(m.official.rssAfter),
-      raw: mb(m.raw.rssAfter),
-      ratio: m.ours.rssAfter / m.official.rssAfter,
-    });
-    add({
-      metric: `memory: JS heap used after ${fmt(results.memory.ops)} operations, after GC`,
-      chart: `heap after ${fmt(results.memory.ops)} ops`,
-      ours: mb(m.ours.heapAfter),
-      official: mb(m.official.heapAfter),
-      raw: mb(m.raw.heapAfter),
-      ratio: m.ours.heapAfter / m.official.heapAfter,
-    });
-  }
-  if (results.listing) {
-    const l = results.listing.summary;
-    const { items, every } = results.listing;
-    add({
-      metric: `listing ${fmt(items)} items (first pass): peak RSS while iterating`,
-      chart: `peak RSS listing ${fmt(items)} items`,
-      ours: mb(l.ours.rssPeak),
-      official: mb(l.official.rssPeak),
-      raw: mb(l.raw.rssPeak),
-      ratio: l.ours.rssPeak / l.official.rssPeak,
-    });
-    add({
-      metric: `listing (first pass): RSS growth per item, item ${fmt(every)} → ${fmt(items)}, bytes`,
-      ours: fmt(l.ours.rssGrowthPerItem, 1),
-      official: fmt(l.official.rssGrowthPerItem, 1),
-      raw: fmt(l.raw.rssGrowthPerItem, 1),
-      ratio: NaN,
-      ratioText: "",
-    });
-    add({
-      metric: `listing (first pass): heap growth per item after GC, item ${fmt(every)} → ${fmt(items)}, bytes (code warming up included)`,
-      ours: fmt(l.ours.heapGrowthPerItemFirstPass, 1),
-      official: fmt(l.official.heapGrowthPerItemFirstPass, 1),
-      raw: fmt(l.raw.heapGrowthPerItemFirstPass, 1),
-      ratio: NaN,
-      ratioText: "",
-    });
-    add({
-      metric: `listing (second pass, same process): heap retained per item after GC, item ${fmt(every)} → ${fmt(items)}, bytes`,
-      ours: fmt(l.ours.heapGrowthPerItem, 1),
-      official: fmt(l.official.heapGrowthPerItem, 1),
-      raw: fmt(l.raw.heapGrowthPerItem, 1),
-      ratio: NaN,
-      ratioText: "",
-      target: { text: `flat: < ${FLAT_BYTES_PER_ITEM} B/item` },
-      met: l.ours.heapGrowthPerItem < FLAT_BYTES_PER_ITEM,
-    });
-  }
-  return rows;
-}
-
-/**
- * "Flat": a listing that kept its items would retain hundreds of bytes per item (a properties
- * object with its id, name, URL and dates). Once the code is warm, what nothing keeps still
- * shows as ~15 B/item (the raw floor, which holds no item, measures that much).
- */
-const FLAT_BYTES_PER_ITEM = 64;
-
-function markdownTable(rows) {
-  const lines = [
-    "| metric | ours | official | raw node:http floor | ours ÷ official | target | met? |",
-    "|---|---:|---:|---:|---:|---|:-:|",
-  ];
-  for (const r of rows) {
-    const ratio = r.ratioText ?? (Number.isFinite(r.ratio) ? `${fmt(r.ratio, 2)}×` : "");
-    let met = r.met === true ? "yes" : r.met === false ? "**no**" : "";
-    if (r.lever) met = r.met ? "(would be met)" : "(still missed)";
-    if (r.milestoneMet !== undefined) met += ` (milestone: ${r.milestoneMet ? "yes" : "**no**"})`;
-    lines.push(`| ${r.metric} | ${r.ours} | ${r.official} | ${r.raw ?? ""} | ${ratio} | ${r.target?.text ?? ""} | ${met} |`);
-  }
-  return lines.join("\n");
-}
-
-// ---------------------------------------------------------------------------------------------
 // Run
 
 if (!o.render) {
@@ -639,35 +384,4 @@ if (!o.render) {
   results.meta.seconds = Math.round((performance.now() - started) / 1000);
 }
 
-const rows = tableRows();
-results.table = rows.map(({ metric, ours, official, raw, ratio, target, met, milestoneMet, lever }) => ({
-  metric,
-  ours,
-  official,
-  raw,
-  ratio: Number.isFinite(ratio) ? ratio : null,
-  target: target?.text ?? null,
-  met: met ?? null,
-  ...(milestoneMet === undefined ? {} : { milestoneMet }),
-  ...(lever ? { lever: true } : {}),
-}));
-
-mkdirSync(benchFile("results"), { recursive: true });
-const jsonPath = benchFile(`results/${o.out}.json`);
-const svgPath = benchFile(`results/${o.out === "latest" ? "ratios" : `${o.out}-ratios`}.svg`);
-writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-const chartRows = rows
-  .filter((r) => r.chart && Number.isFinite(r.ratio))
-  .map((r) => ({ label: r.chart, ratio: r.ratio, target: r.target?.value, milestone: r.target?.milestone, met: r.met, lever: r.lever }));
-writeFileSync(
-  svgPath,
-  ratioChart(chartRows, {
-    title: "keyvault-keys-wasm ÷ official Azure SDK (same run)",
-    subtitle: `${results.meta.date.slice(0, 10)} · ${results.meta.command} · node ${results.meta.node} · ${results.meta.cpus} × ${results.meta.cpuModel ?? "cpu"}`,
-  }),
-);
-
-const met = rows.filter((r) => r.met === true && !r.lever).length;
-const judged = rows.filter((r) => r.met !== undefined && !r.lever).length;
-console.log(`\n${markdownTable(rows)}\n`);
-console.log(`${met} of ${judged} targets met. ${o.render ? "Rendered again from the saved results" : `${results.meta.seconds} s`}. Wrote ${jsonPath.slice(root.length)} and ${svgPath.slice(root.length)}.`);
+report(results, { out: o.out, render: o.render });

@@ -16,6 +16,7 @@
 //! `purge_delay`. These windows use the monotonic clock and are not persisted (a restart ends
 //! them).
 
+mod secret;
 mod sqlite;
 mod types;
 
@@ -24,135 +25,13 @@ pub use types::{
     StoreConfig, StoreError, Tags,
 };
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// Where a secret is in its life cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Live,
-    /// Soft-deleted; not listed under `/deletedsecrets` before `visible_at`.
-    Deleted {
-        deleted_date: i64,
-        scheduled_purge_date: i64,
-        visible_at: Option<Instant>,
-    },
-    /// Recovered, but not live before `visible_at`.
-    Recovering {
-        visible_at: Instant,
-    },
-    /// Purged (no versions left); the name is blocked until `until`.
-    Purging {
-        until: Instant,
-    },
-}
-
-/// How a secret looks from outside at one moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Seen {
-    Live,
-    Deleted,
-    DeletePending,
-    Recovering,
-    Purging,
-    /// Purged, or past its scheduled purge date: as if it never existed.
-    Gone,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Now {
-    secs: i64,
-    instant: Instant,
-}
-
-#[derive(Debug)]
-struct Secret {
-    /// The casing the secret was first created with.
-    name: String,
-    /// In creation order: the last one is the latest.
-    versions: Vec<SecretVersion>,
-    /// Version id → position in `versions`, so a secret with many versions stays O(1) per call.
-    index: HashMap<String, usize>,
-    state: State,
-}
-
-impl Secret {
-    fn new(name: String, versions: Vec<SecretVersion>, state: State) -> Self {
-        let index = versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.version.clone(), i))
-            .collect();
-        Secret {
-            name,
-            versions,
-            index,
-            state,
-        }
-    }
-
-    fn push(&mut self, version: SecretVersion) {
-        self.index
-            .insert(version.version.clone(), self.versions.len());
-        self.versions.push(version);
-    }
-
-    fn seen(&self, now: Now) -> Seen {
-        match self.state {
-            State::Live => Seen::Live,
-            State::Deleted {
-                scheduled_purge_date,
-                ..
-            } if scheduled_purge_date <= now.secs => Seen::Gone,
-            State::Deleted {
-                visible_at: Some(t),
-                ..
-            } if now.instant < t => Seen::DeletePending,
-            State::Deleted { .. } => Seen::Deleted,
-            State::Recovering { visible_at } if now.instant < visible_at => Seen::Recovering,
-            State::Recovering { .. } => Seen::Live,
-            State::Purging { until } if now.instant < until => Seen::Purging,
-            State::Purging { .. } => Seen::Gone,
-        }
-    }
-
-    fn latest(&self) -> Option<SecretRecord> {
-        self.versions.last().map(|v| SecretRecord {
-            name: self.name.clone(),
-            version: v.clone(),
-        })
-    }
-
-    fn deleted_record(&self) -> Option<DeletedRecord> {
-        let State::Deleted {
-            deleted_date,
-            scheduled_purge_date,
-            ..
-        } = self.state
-        else {
-            return None;
-        };
-        Some(DeletedRecord {
-            record: self.latest()?,
-            deleted_date,
-            scheduled_purge_date,
-        })
-    }
-
-    fn find(&self, version: Option<&str>) -> Option<usize> {
-        match version {
-            None => self.versions.len().checked_sub(1),
-            // Stored ids are lower-case; requests may use either case.
-            Some(v) if v.bytes().any(|b| b.is_ascii_uppercase()) => {
-                self.index.get(&v.to_ascii_lowercase()).copied()
-            }
-            Some(v) => self.index.get(v).copied(),
-        }
-    }
-}
+use secret::{Now, Secret, Seen, State};
 
 #[derive(Debug)]
 struct Inner {
