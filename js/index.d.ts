@@ -29,7 +29,8 @@ export interface TokenCredential {
 
 /**
  * A plain function works too. A bare string is used for one request only; return
- * `{ token, expiresOnTimestamp }` to let the client reuse it until two minutes before expiry.
+ * `{ token, expiresOnTimestamp }` to let the client reuse it: it is refreshed in the background
+ * within two minutes of expiry, and no longer used within 30 seconds.
  */
 export type TokenProvider = (scopes: string[], options: GetTokenOptions) => Promise<string | AccessToken> | string | AccessToken;
 

@@ -105,7 +105,11 @@ test("serviceVersion selects the api-version", async () => {
 });
 
 test("unreachable vault: KeyVaultError REQUEST_SEND_ERROR", async () => {
-  const client = new KeyClient("http://127.0.0.1:9", async () => "t", emulatorOptions);
+  // A refused connection is retried (by default for up to 60 s); one quick retry shows it here.
+  const client = new KeyClient("http://127.0.0.1:9", async () => "t", {
+    ...emulatorOptions,
+    retryOptions: { maxRetries: 1, retryDelayInMs: 1 },
+  });
   const err = await client.getKey("k").catch((e) => e);
   assert.ok(err instanceof KeyVaultError);
   assert.equal(err.code, "REQUEST_SEND_ERROR");
