@@ -72,6 +72,8 @@ export interface KeyClientOptions {
   httpClient?: HttpClient;
   /** How transient failures are retried. */
   retryOptions?: RetryOptions;
+  /** `userAgentPrefix` (printable ASCII, at most 256) goes before `keyvault-keys-wasm/<version>` in the User-Agent. */
+  userAgentOptions?: { userAgentPrefix?: string };
 }
 
 /**

@@ -87,6 +87,7 @@ fn pipeline() -> Pipeline {
         api_version: "2025-07-01".into(),
         verify_challenge_resource: true,
         retry: RetryOptions::default(),
+        user_agent: "test".into(),
     })
 }
 

@@ -119,6 +119,7 @@ fn pipeline(verify: bool) -> Pipeline {
         api_version: "2025-07-01".into(),
         verify_challenge_resource: verify,
         retry: RetryOptions::default(),
+        user_agent: "test".into(),
     })
 }
 
@@ -140,6 +141,11 @@ fn first_request_is_a_bodiless_probe_then_the_real_one() {
     assert_eq!(sent[0].body, None, "the probe carries no body");
     assert_eq!(host.auth_of(0), None, "the probe carries no token");
     assert_eq!(sent[0].url, "https://myvault.vault.azure.net/secrets/k?api-version=2025-07-01");
+    assert!(sent.iter().all(|r| r.headers.contains(&("user-agent", "test".to_string()))));
+    assert_eq!(
+        keyvault_keys_wasm::core::pipeline::user_agent(Some("myapp/1.0")),
+        format!("myapp/1.0 keyvault-keys-wasm/{}", env!("CARGO_PKG_VERSION"))
+    );
     assert!(sent[1].body.as_deref().unwrap().contains("secret-value"));
     drop(sent);
     assert_eq!(host.auth_of(1).as_deref(), Some("Bearer token-1"));
@@ -235,6 +241,7 @@ fn verification_can_be_disabled_for_emulators() {
         api_version: "7.5".into(),
         verify_challenge_resource: false,
         retry: RetryOptions::default(),
+        user_agent: "test".into(),
     });
     block_on(p.send(&host, &set_op())).unwrap();
     assert_eq!(host.sent.borrow()[1].url, "http://127.0.0.1:8080/secrets/k?api-version=7.5");

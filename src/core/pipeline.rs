@@ -53,6 +53,18 @@ pub struct Config {
     pub api_version: String,
     pub verify_challenge_resource: bool,
     pub retry: RetryOptions,
+    /// The `User-Agent` header (sent as `x-ms-useragent` by the browser transport, since
+    /// browsers do not let a page set `User-Agent`).
+    pub user_agent: String,
+}
+
+/// `keyvault-keys-wasm/<version>`, after the caller's prefix if any.
+pub fn user_agent(prefix: Option<&str>) -> String {
+    let ours = concat!("keyvault-keys-wasm/", env!("CARGO_PKG_VERSION"));
+    match prefix {
+        Some(p) if !p.is_empty() => format!("{p} {ours}"),
+        _ => ours.to_string(),
+    }
 }
 
 struct CachedToken {
@@ -103,7 +115,8 @@ impl Pipeline {
         } else {
             format!("{}{}{sep}api-version={}", self.config.vault.origin, op.path, self.config.api_version)
         };
-        let mut headers = vec![("accept", "application/json".to_string())];
+        let mut headers =
+            vec![("accept", "application/json".to_string()), ("user-agent", self.config.user_agent.clone())];
         // Without a token the request is only the challenge probe: no body goes out before the
         // client knows whom it is talking to.
         let body = token.and(op.body.clone());

@@ -89,6 +89,15 @@ pub fn service_version(v: &str) -> Result<()> {
     }
 }
 
+/// A `userAgentOptions.userAgentPrefix`: it goes into a header, so printable ASCII only.
+pub fn user_agent_prefix(p: &str) -> Result<()> {
+    if p.len() <= 256 && p.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        Ok(())
+    } else {
+        Err(Error::range_error("userAgentPrefix must be at most 256 printable ASCII characters"))
+    }
+}
+
 /// Unix seconds for a JavaScript time value (milliseconds); `None` for an invalid Date.
 ///
 /// Floors, so a Date before 1970 with a fractional second still lands on the second it is in.

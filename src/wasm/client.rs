@@ -14,7 +14,7 @@ use crate::core::duration::Duration;
 use crate::core::model::{
     parse_backup, parse_deleted_key, parse_deleted_page, parse_key, parse_properties, parse_properties_page,
 };
-use crate::core::pipeline::{Config, Pipeline};
+use crate::core::pipeline::{user_agent, Config, Pipeline};
 use crate::core::request::{self, HttpResponse, Operation};
 use crate::core::retry::RetryOptions;
 use crate::core::validate;
@@ -93,7 +93,18 @@ fn new_client(vault_url: &JsValue, credential: &JsValue, options: &JsValue, defa
         None => RetryOptions::default(),
     };
     let vault = VaultUrl::parse(&url, allow_insecure)?;
-    let config = Config { vault, api_version, verify_challenge_resource: !disable_verification, retry };
+    let prefix = match &o {
+        Some(o) => match convert::options(&convert::get(o, "userAgentOptions", "options")?, "options.userAgentOptions")? {
+            Some(ua) => convert::opt_string(&ua, "userAgentPrefix", "options.userAgentOptions")?,
+            None => None,
+        },
+        None => None,
+    };
+    if let Some(p) = &prefix {
+        validate::user_agent_prefix(p)?;
+    }
+    let user_agent = user_agent(prefix.as_deref());
+    let config = Config { vault, api_version, verify_challenge_resource: !disable_verification, retry, user_agent };
     Ok(Inner { pipeline: Pipeline::new(config), host })
 }
 

@@ -198,7 +198,8 @@ impl JsHost {
         init.set_method(req.method.as_str());
         let headers = web_sys::Headers::new()?;
         for (name, value) in &req.headers {
-            headers.set(name, value)?;
+            // Browsers do not let a page set User-Agent; Azure services read this one instead.
+            headers.set(if *name == "user-agent" { "x-ms-useragent" } else { name }, value)?;
         }
         init.set_headers(&headers);
         if let Some(body) = &req.body {

@@ -123,6 +123,9 @@ const constructorCases = [
   [["https://v.vault.azure.net", () => "t", { retryOptions: { retryDelayInMs: "1" } }], TypeError],
   [["https://v.vault.azure.net", () => "t", { retryOptions: { tryTimeoutInMs: 0 } }], RangeError],
   [["https://v.vault.azure.net", () => "t", { retryOptions: 5 }], TypeError],
+  [["https://v.vault.azure.net", () => "t", { userAgentOptions: "ua" }], TypeError],
+  [["https://v.vault.azure.net", () => "t", { userAgentOptions: { userAgentPrefix: 5 } }], TypeError],
+  [["https://v.vault.azure.net", () => "t", { userAgentOptions: { userAgentPrefix: "naïve" } }], RangeError],
 ];
 
 test("at least a hundred bad arguments, each refused before any request", async () => {

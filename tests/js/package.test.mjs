@@ -104,6 +104,22 @@ test("serviceVersion selects the api-version", async () => {
   assert.deepEqual([...new Set(seen)], ["7.5"]);
 });
 
+test("userAgentOptions.userAgentPrefix goes before the package's own User-Agent", async () => {
+  const agents = [];
+  const httpClient = {
+    async sendRequest(request) {
+      agents.push(request.headers["user-agent"]);
+      const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+      return { status: res.status, headers: res.headers, bodyAsText: await res.text() };
+    },
+  };
+  const { version } = require("keyvault-keys-wasm/package.json");
+  const client = new KeyClient(url, async () => "t", { ...emulatorOptions, httpClient, userAgentOptions: { userAgentPrefix: "myapp/2.1" } });
+  await client.setKey(uniqueName("ua"), "v");
+  assert.deepEqual([...new Set(agents)], [`myapp/2.1 keyvault-keys-wasm/${version}`]);
+  assert.throws(() => new KeyClient(url, () => "t", { ...emulatorOptions, userAgentOptions: { userAgentPrefix: "bad\nheader" } }), RangeError);
+});
+
 test("unreachable vault: KeyVaultError REQUEST_SEND_ERROR", async () => {
   // A refused connection is retried (by default for up to 60 s); one quick retry shows it here.
   const client = new KeyClient("http://127.0.0.1:9", async () => "t", {

@@ -18,6 +18,7 @@ new KeyClient("http://127.0.0.1:8443", async () => "token", { allowInsecureConne
 new KeyClient("https://v.vault.azure.net", () => ({ token: "t", expiresOnTimestamp: 0 }), {
   serviceVersion: "7.5",
   retryOptions: { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 5000, tryTimeoutInMs: 10_000 },
+  userAgentOptions: { userAgentPrefix: "myapp/1.0" },
 });
 
 export async function seedShapes(): Promise<void> {
