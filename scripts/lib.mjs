@@ -45,7 +45,13 @@ export function ensureNpmPackages() {
   const lock = join(root, "package-lock.json");
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   step("npm packages");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  try {
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
+  } catch {
+    // Another npm major can read the lock differently ("Missing from lock file"): resolve once.
+    step("npm ci failed; npm install instead");
+    run("npm", ["install", "--no-audit", "--no-fund"]);
+  }
 }
 
 /** Rust target, wasm-bindgen-cli (Cargo.lock's version), wasm-pack, wasm-opt, chromium. */
