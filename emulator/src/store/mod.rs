@@ -181,7 +181,7 @@ impl Store {
     ) -> Result<SecretRecord, StoreError> {
         let now = self.now();
         let inner = self.lock();
-        let secret = live(&inner.secrets, name, now)?;
+        let secret = find(&inner.secrets, name, now, Seen::Live)?;
         let index = secret.find(version).ok_or(StoreError::NotFound)?;
         Ok(SecretRecord {
             name: secret.name.clone(),
@@ -200,7 +200,7 @@ impl Store {
         let key = key_of(name);
         let mut inner = self.lock();
         let index = {
-            let secret = live(&inner.secrets, name, now)?;
+            let secret = find(&inner.secrets, name, now, Seen::Live)?;
             secret.find(version).ok_or(StoreError::NotFound)?
         };
         let Inner { secrets, db, .. } = &mut *inner;
@@ -246,7 +246,7 @@ impl Store {
     pub fn list_versions(&self, name: &str, from: Option<&str>, max: usize) -> Page<SecretRecord> {
         let now = self.now();
         let inner = self.lock();
-        let Ok(secret) = live(&inner.secrets, name, now) else {
+        let Ok(secret) = find(&inner.secrets, name, now, Seen::Live) else {
             return Page {
                 items: Vec::new(),
                 next: None,
@@ -278,7 +278,7 @@ impl Store {
         let now = self.now();
         let key = key_of(name);
         let mut inner = self.lock();
-        live(&inner.secrets, name, now)?;
+        find(&inner.secrets, name, now, Seen::Live)?;
         let deleted_date = now.secs;
         let scheduled_purge_date =
             deleted_date.saturating_add(i64::from(self.config.recoverable_days) * 86_400);
@@ -298,7 +298,7 @@ impl Store {
     pub fn get_deleted(&self, name: &str) -> Result<DeletedRecord, StoreError> {
         let now = self.now();
         let inner = self.lock();
-        deleted(&inner.secrets, name, now)?
+        find(&inner.secrets, name, now, Seen::Deleted)?
             .deleted_record()
             .ok_or(StoreError::NotFound)
     }
@@ -319,7 +319,7 @@ impl Store {
         let now = self.now();
         let key = key_of(name);
         let mut inner = self.lock();
-        deleted(&inner.secrets, name, now)?;
+        find(&inner.secrets, name, now, Seen::Deleted)?;
         if let Some(db) = &mut inner.db {
             db.set_deleted(&key, None)?;
         }
@@ -363,7 +363,7 @@ impl Store {
     pub fn backup(&self, name: &str) -> Result<SecretBackup, StoreError> {
         let now = self.now();
         let inner = self.lock();
-        let secret = live(&inner.secrets, name, now)?;
+        let secret = find(&inner.secrets, name, now, Seen::Live)?;
         Ok(SecretBackup {
             name: secret.name.clone(),
             versions: secret.versions.clone(),
@@ -441,27 +441,16 @@ impl Store {
     }
 }
 
-/// The live secret called `name`.
-fn live<'a>(
+/// The secret called `name`, if it is in state `seen` now (live, or visibly soft-deleted).
+fn find<'a>(
     secrets: &'a BTreeMap<String, Secret>,
     name: &str,
     now: Now,
+    seen: Seen,
 ) -> Result<&'a Secret, StoreError> {
     secrets
         .get(&key_of(name))
-        .filter(|s| s.seen(now) == Seen::Live)
-        .ok_or(StoreError::NotFound)
-}
-
-/// The visibly soft-deleted secret called `name`.
-fn deleted<'a>(
-    secrets: &'a BTreeMap<String, Secret>,
-    name: &str,
-    now: Now,
-) -> Result<&'a Secret, StoreError> {
-    secrets
-        .get(&key_of(name))
-        .filter(|s| s.seen(now) == Seen::Deleted)
+        .filter(|s| s.seen(now) == seen)
         .ok_or(StoreError::NotFound)
 }
 
