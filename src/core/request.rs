@@ -70,15 +70,6 @@ impl HttpResponse {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
-
-    /// The service's error, or this response unchanged when it is a success.
-    pub fn into_result(self) -> Result<HttpResponse> {
-        if self.is_success() {
-            Ok(self)
-        } else {
-            Err(service_error(&self))
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -224,9 +215,7 @@ mod tests {
 
     #[test]
     fn maps_service_errors() {
-        let e = resp(404, r#"{"error":{"code":"SecretNotFound","message":"A secret with (name/id) x was not found"}}"#)
-            .into_result()
-            .unwrap_err();
+        let e = service_error(&resp(404, r#"{"error":{"code":"SecretNotFound","message":"A secret with (name/id) x was not found"}}"#));
         assert_eq!(
             e,
             Error::Service {
@@ -237,12 +226,12 @@ mod tests {
             }
         );
         for body in ["", "<html>bad gateway</html>", "{", r#"{"error":null}"#, r#"{"error":{"code":5}}"#] {
-            match resp(502, body).into_result().unwrap_err() {
+            match service_error(&resp(502, body)) {
                 Error::Service { status: 502, message, .. } => assert!(message.contains("502"), "{body}: {message}"),
                 other => panic!("{body}: {other:?}"),
             }
         }
-        assert!(resp(204, "").into_result().is_ok());
+        assert!(resp(204, "").is_success() && !resp(502, "").is_success());
     }
 
     #[test]
