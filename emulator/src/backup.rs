@@ -62,6 +62,7 @@ mod tests {
                 created: 1,
                 updated: 2,
             }],
+            meta: (),
         };
         let blob = encode(&backup);
         assert!(blob

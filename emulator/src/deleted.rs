@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::http::AppState;
 use crate::paging::{self, Kind};
 use crate::secrets::{json, store_error, SecretPath, VaultBase};
-use crate::store::StoreError;
+use crate::store::{SecretVersion, StoreError};
 
 fn not_found(path: &SecretPath) -> impl FnOnce() -> ApiError + '_ {
     || ApiError::deleted_secret_not_found(&path.name)
@@ -27,7 +27,7 @@ pub async fn get_deleted(
 ) -> Result<Response, ApiError> {
     let deleted = state
         .store
-        .get_deleted(&path.name)
+        .get_deleted::<SecretVersion>(&path.name)
         .map_err(|e| store_error(e, &path.name, not_found(&path)))?;
     Ok(json(base.vault(&state).deleted_bundle(&deleted)))
 }
@@ -39,7 +39,9 @@ pub async fn list_deleted(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let query = paging::parse(uri.query(), Kind::DeletedSecret)?;
-    let page = state.store.list_deleted(query.from.as_deref(), query.max);
+    let page = state
+        .store
+        .list_deleted::<SecretVersion>(query.from.as_deref(), query.max);
     let next = page.next.map(|next| {
         paging::next_link(
             &base.0,
@@ -64,7 +66,7 @@ pub async fn recover(
 ) -> Result<Response, ApiError> {
     let record = state
         .store
-        .recover(&path.name)
+        .recover::<SecretVersion>(&path.name)
         .map_err(|e| store_error(e, &path.name, not_found(&path)))?;
     Ok(json(base.vault(&state).secret_bundle(&record, false)))
 }
@@ -72,7 +74,7 @@ pub async fn recover(
 /// `DELETE /deletedsecrets/{name}`: purge → 204. A purge before the deletion is visible is the
 /// reported 409 "Secret is currently being deleted.".
 pub async fn purge(State(state): State<AppState>, path: SecretPath) -> Result<Response, ApiError> {
-    match state.store.purge(&path.name) {
+    match state.store.purge::<SecretVersion>(&path.name) {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(StoreError::BeingDeleted) => Err(ApiError::purge_while_deleting()),
         Err(e) => Err(store_error(e, &path.name, not_found(&path))),

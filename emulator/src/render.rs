@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use crate::store::{DeletedRecord, SecretRecord, Tags};
+use crate::store::{DeletedRecord, SecretRecord, SecretVersion, Tags};
 
 /// What every body needs from the vault: its URL and its soft-delete retention.
 #[derive(Debug, Clone)]
@@ -110,7 +110,7 @@ impl Vault<'_> {
         }
     }
 
-    fn deleted<'r>(&self, deleted: &'r DeletedRecord, versioned_id: bool) -> Secret<'r> {
+    fn deleted<'r>(&self, deleted: &'r DeletedRecord<SecretVersion>, versioned_id: bool) -> Secret<'r> {
         Secret {
             recovery_id: Some(format!(
                 "{}/deletedsecrets/{}",
@@ -128,7 +128,7 @@ impl Vault<'_> {
     }
 
     /// `DeletedSecretBundle` (DELETE and GET of a deleted secret): never the value.
-    pub fn deleted_bundle(&self, deleted: &DeletedRecord) -> String {
+    pub fn deleted_bundle(&self, deleted: &DeletedRecord<SecretVersion>) -> String {
         to_json(&self.deleted(deleted, true))
     }
 
@@ -147,7 +147,7 @@ impl Vault<'_> {
     }
 
     /// `DeletedSecretListResult` of `GET /deletedsecrets` (base ids).
-    pub fn deleted_list(&self, items: &[DeletedRecord], next_link: Option<&str>) -> String {
+    pub fn deleted_list(&self, items: &[DeletedRecord<SecretVersion>], next_link: Option<&str>) -> String {
         let value = items.iter().map(|d| self.deleted(d, false)).collect();
         to_json(&List { value, next_link })
     }

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::http::AppState;
 use crate::paging::{self, Kind};
 use crate::render::Vault;
-use crate::store::StoreError;
+use crate::store::{SecretVersion, StoreError};
 use crate::{backup, model};
 
 /// `{name}` and the optional `{version}` of a secret path, both validated.
@@ -137,7 +137,7 @@ pub async fn get_secret(
 ) -> Result<Response, ApiError> {
     let record = state
         .store
-        .get_secret(&path.name, path.version.as_deref())
+        .get::<SecretVersion>(&path.name, path.version.as_deref())
         .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
     if !record.version.enabled {
         return Err(ApiError::secret_disabled("get"));
@@ -170,7 +170,7 @@ pub async fn delete_secret(
 ) -> Result<Response, ApiError> {
     let deleted = state
         .store
-        .delete_secret(&path.name)
+        .delete::<SecretVersion>(&path.name)
         .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
     Ok(json(base.vault(&state).deleted_bundle(&deleted)))
 }
@@ -183,7 +183,9 @@ pub async fn list_secrets(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let query = paging::parse(uri.query(), Kind::Secret)?;
-    let page = state.store.list_secrets(query.from.as_deref(), query.max);
+    let page = state
+        .store
+        .list::<SecretVersion>(query.from.as_deref(), query.max);
     let next = page
         .next
         .map(|next| paging::next_link(&base.0, "/secrets", &query, Kind::Secret, &next));
@@ -204,7 +206,9 @@ pub async fn list_versions(
 ) -> Result<Response, ApiError> {
     let query = paging::parse(uri.query(), Kind::Secret)?;
     let from = query.from.as_deref().map(paging::last_segment);
-    let page = state.store.list_versions(&path.name, from, query.max);
+    let page = state
+        .store
+        .list_versions::<SecretVersion>(&path.name, from, query.max);
     let next = page.next.map(|next| {
         let marker = format!("{}/{next}", path.name.to_ascii_uppercase());
         let route = format!("/secrets/{}/versions", path.name);
@@ -224,7 +228,7 @@ pub async fn backup_secret(
 ) -> Result<Response, ApiError> {
     let backup = state
         .store
-        .backup(&path.name)
+        .backup::<SecretVersion>(&path.name)
         .map_err(|e| store_error(e, &path.name, || path.not_found()))?;
     let body = serde_json::json!({ "value": backup::encode(&backup) });
     Ok(json(body.to_string()))

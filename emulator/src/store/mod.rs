@@ -1,28 +1,30 @@
-//! The vault's state: secrets, their versions, soft delete, the clock and the version-id
-//! generator.
+//! The vault's state: two planes of versioned objects (secrets and keys), soft delete, the
+//! clock and the version-id generator.
 //!
-//! Everything the HTTP layer may do to state goes through [`Store`]'s methods. The state lives
-//! in memory (a `BTreeMap` keyed by the upper-cased name, which is also the service's listing
-//! order); with `--data FILE` every change is first committed to SQLite ([`sqlite`]) and only
-//! then applied in memory, so an acknowledged write is on disk and a failed write changes
-//! nothing. Reads never touch the database.
+//! Everything the HTTP layer may do to state goes through [`Store`]'s methods, generic over the
+//! plane's version type ([`SecretVersion`], [`KeyVersion`]): both planes share one life cycle.
+//! The state lives in memory (per plane a `BTreeMap` keyed by the upper-cased name, which is
+//! also the service's listing order); with `--data FILE` every change is first committed to
+//! SQLite ([`sqlite`]) and only then applied in memory, so an acknowledged write is on disk and
+//! a failed write changes nothing. Reads never touch the database.
 //!
 //! Names are looked up case-insensitively (Key Vault identifiers are case-insensitive) but keep
 //! the casing they were first created with.
 //!
-//! Soft delete follows the real service's eventual consistency: after a `DELETE` the secret is
+//! Soft delete follows the real service's eventual consistency: after a `DELETE` the object is
 //! neither live nor visible as deleted for `delete_visibility_delay`; after a recover it is not
 //! yet live for `recover_visibility_delay`; after a purge the name cannot be reused for
 //! `purge_delay`. These windows use the monotonic clock and are not persisted (a restart ends
 //! them).
 
-mod secret;
+mod object;
 mod sqlite;
 mod types;
 
+pub use sqlite::DbError;
 pub use types::{
-    Clock, DeletedRecord, NewSecret, Page, SecretBackup, SecretPatch, SecretRecord, SecretVersion,
-    StoreConfig, StoreError, Tags,
+    Backup, Clock, DeletedRecord, NewSecret, Page, Record, SecretBackup, SecretPatch,
+    SecretRecord, SecretVersion, StoreConfig, StoreError, Tags, Version,
 };
 
 use std::collections::BTreeMap;
@@ -31,13 +33,50 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use secret::{Now, Secret, Seen, State};
+use object::{Now, Object, Seen, State};
+
+/// The objects of one plane, keyed by upper-cased name.
+#[derive(Debug)]
+pub struct Plane<V: Version> {
+    objects: BTreeMap<String, Object<V>>,
+}
+
+impl<V: Version> Default for Plane<V> {
+    fn default() -> Self {
+        Plane {
+            objects: BTreeMap::new(),
+        }
+    }
+}
+
+/// Every plane of the vault.
+#[derive(Debug, Default)]
+pub struct Planes {
+    secrets: Plane<SecretVersion>,
+}
+
+/// A version type the store keeps a plane of, and how that plane is persisted.
+pub trait Stored: Version + sqlite::Table {
+    #[doc(hidden)]
+    fn plane(planes: &Planes) -> &Plane<Self>;
+    #[doc(hidden)]
+    fn plane_mut(planes: &mut Planes) -> &mut Plane<Self>;
+}
+
+impl Stored for SecretVersion {
+    fn plane(planes: &Planes) -> &Plane<Self> {
+        &planes.secrets
+    }
+
+    fn plane_mut(planes: &mut Planes) -> &mut Plane<Self> {
+        &mut planes.secrets
+    }
+}
 
 #[derive(Debug)]
 struct Inner {
     rng: fastrand::Rng,
-    /// Keyed by upper-cased name: the service's (case-insensitive) listing order.
-    secrets: BTreeMap<String, Secret>,
+    planes: Planes,
     db: Option<sqlite::Db>,
 }
 
@@ -58,41 +97,49 @@ fn deadline(now: Instant, delay: Duration) -> Option<Instant> {
     (!delay.is_zero()).then(|| now + delay)
 }
 
+fn load<V: Stored>(loaded: Vec<sqlite::Loaded<V>>) -> Plane<V> {
+    let objects = loaded
+        .into_iter()
+        .map(|l| {
+            let state = match l.deleted {
+                None => State::Live,
+                Some((deleted_date, scheduled_purge_date)) => State::Deleted {
+                    deleted_date,
+                    scheduled_purge_date,
+                    visible_at: None,
+                },
+            };
+            (l.key, Object::new(l.name, l.versions, state, l.meta))
+        })
+        .collect();
+    Plane { objects }
+}
+
 impl Store {
     /// An empty in-memory vault.
     pub fn new(config: StoreConfig) -> Self {
-        Self::with_db(config, None, Vec::new())
+        Self::with_db(config, None, Planes::default())
     }
 
     /// A vault kept in the SQLite database at `path` (created if missing), loaded into memory.
     pub fn open(config: StoreConfig, path: &Path) -> Result<Self, String> {
-        let (db, loaded) = sqlite::Db::open(path).map_err(|e| e.0)?;
-        let store = Self::with_db(config, Some(db), loaded);
+        let mut db = sqlite::Db::open(path).map_err(|e| e.0)?;
+        let context = |e: DbError| format!("{}: {}", path.display(), e.0);
+        let planes = Planes {
+            secrets: load(db.load().map_err(context)?),
+        };
+        let store = Self::with_db(config, Some(db), planes);
         // Anything whose purge date passed while the emulator was down goes now.
         store.sweep().map_err(|e| format!("{e:?}"))?;
         Ok(store)
     }
 
-    fn with_db(config: StoreConfig, db: Option<sqlite::Db>, loaded: Vec<sqlite::Loaded>) -> Self {
+    fn with_db(config: StoreConfig, db: Option<sqlite::Db>, planes: Planes) -> Self {
         let rng = config
             .seed
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
-        let secrets = loaded
-            .into_iter()
-            .map(|l| {
-                let state = match l.deleted {
-                    None => State::Live,
-                    Some((deleted_date, scheduled_purge_date)) => State::Deleted {
-                        deleted_date,
-                        scheduled_purge_date,
-                        visible_at: None,
-                    },
-                };
-                (l.key, Secret::new(l.name, l.versions, state))
-            })
-            .collect();
         Store {
-            inner: Mutex::new(Inner { rng, secrets, db }),
+            inner: Mutex::new(Inner { rng, planes, db }),
             clock: Clock::default(),
             config,
         }
@@ -120,13 +167,19 @@ impl Store {
         }
     }
 
-    /// Creates a new version of `name` (creating the secret if needed); it becomes the latest.
-    pub fn set_secret(&self, name: &str, new: NewSecret) -> Result<SecretRecord, StoreError> {
+    /// Creates a new version of `name` (creating the object if needed); it becomes the latest.
+    /// `make` builds it from a fresh version id and the current time.
+    pub fn add_version<V: Stored>(
+        &self,
+        name: &str,
+        make: impl FnOnce(String, i64) -> V,
+    ) -> Result<Record<V>, StoreError> {
         let now = self.now();
         let key = key_of(name);
         let mut inner = self.lock();
-        let Inner { rng, secrets, db } = &mut *inner;
-        let existing = secrets.get(&key);
+        let Inner { rng, planes, db } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        let existing = objects.get(&key);
         let live = match existing.map(|s| s.seen(now)) {
             Some(Seen::Live) => existing,
             Some(Seen::Deleted) => return Err(StoreError::DeletedButRecoverable),
@@ -140,17 +193,7 @@ impl Store {
                 break candidate;
             }
         };
-        let stored = SecretVersion {
-            version,
-            value: new.value,
-            content_type: new.content_type,
-            tags: new.tags,
-            enabled: new.enabled.unwrap_or(true),
-            not_before: new.not_before,
-            expires: new.expires,
-            created: now.secs,
-            updated: now.secs,
-        };
+        let stored = make(version, now.secs);
         let stored_name = live.map_or_else(|| name.to_owned(), |s| s.name.clone());
         let mode = match (live, existing) {
             (Some(_), _) => sqlite::Existing::Live,
@@ -160,223 +203,259 @@ impl Store {
         if let Some(db) = db {
             db.add_version(&key, &stored_name, mode, &stored)?;
         }
-        let record = SecretRecord {
+        let record = Record {
             name: stored_name.clone(),
             version: stored.clone(),
         };
-        match secrets.get_mut(&key) {
-            Some(secret) if mode == sqlite::Existing::Live => secret.push(stored),
+        match objects.get_mut(&key) {
+            Some(object) if mode == sqlite::Existing::Live => object.push(stored),
             _ => {
-                secrets.insert(key, Secret::new(stored_name, vec![stored], State::Live));
+                let object = Object::new(stored_name, vec![stored], State::Live, V::Meta::default());
+                objects.insert(key, object);
             }
         }
         Ok(record)
     }
 
-    /// One version of a live secret, or its latest one when `version` is `None`.
-    pub fn get_secret(
-        &self,
-        name: &str,
-        version: Option<&str>,
-    ) -> Result<SecretRecord, StoreError> {
-        let now = self.now();
-        let inner = self.lock();
-        let secret = find(&inner.secrets, name, now, Seen::Live)?;
-        let index = secret.find(version).ok_or(StoreError::NotFound)?;
-        Ok(SecretRecord {
-            name: secret.name.clone(),
-            version: secret.versions[index].clone(),
+    /// Creates a new version of a secret; it becomes the latest.
+    pub fn set_secret(&self, name: &str, new: NewSecret) -> Result<SecretRecord, StoreError> {
+        self.add_version(name, |version, now| SecretVersion {
+            version,
+            value: new.value,
+            content_type: new.content_type,
+            tags: new.tags,
+            enabled: new.enabled.unwrap_or(true),
+            not_before: new.not_before,
+            expires: new.expires,
+            created: now,
+            updated: now,
         })
     }
 
-    /// Applies `patch` to one version (the latest when `version` is `None`); bumps `updated`.
+    /// One version of a live object, or its latest one when `version` is `None`.
+    pub fn get<V: Stored>(&self, name: &str, version: Option<&str>) -> Result<Record<V>, StoreError> {
+        let now = self.now();
+        let inner = self.lock();
+        let object = find(V::plane(&inner.planes), name, now, Seen::Live)?;
+        let index = object.find(version).ok_or(StoreError::NotFound)?;
+        object.record(index).ok_or(StoreError::NotFound)
+    }
+
+    /// Changes one version (the latest when `version` is `None`) with `patch`; bumps `updated`.
+    pub fn update<V: Stored>(
+        &self,
+        name: &str,
+        version: Option<&str>,
+        patch: impl FnOnce(&mut V),
+    ) -> Result<Record<V>, StoreError> {
+        let now = self.now();
+        let key = key_of(name);
+        let mut inner = self.lock();
+        let Inner { planes, db, .. } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        let index = {
+            let object = find_in(objects, name, now, Seen::Live)?;
+            object.find(version).ok_or(StoreError::NotFound)?
+        };
+        let object = objects.get_mut(&key).ok_or(StoreError::NotFound)?;
+        let mut updated = object.versions[index].clone();
+        patch(&mut updated);
+        updated.set_updated(now.secs);
+        if let Some(db) = db {
+            db.update_version(&key, &updated)?;
+        }
+        object.versions[index] = updated.clone();
+        Ok(Record {
+            name: object.name.clone(),
+            version: updated,
+        })
+    }
+
+    /// Applies a `PATCH` to one version of a secret (the latest when `version` is `None`).
     pub fn update_secret(
         &self,
         name: &str,
         version: Option<&str>,
         patch: SecretPatch,
     ) -> Result<SecretRecord, StoreError> {
-        let now = self.now();
-        let key = key_of(name);
-        let mut inner = self.lock();
-        let index = {
-            let secret = find(&inner.secrets, name, now, Seen::Live)?;
-            secret.find(version).ok_or(StoreError::NotFound)?
-        };
-        let Inner { secrets, db, .. } = &mut *inner;
-        let secret = secrets.get_mut(&key).ok_or(StoreError::NotFound)?;
-        let mut updated = secret.versions[index].clone();
-        if let Some(content_type) = patch.content_type {
-            updated.content_type = Some(content_type);
-        }
-        if let Some(tags) = patch.tags {
-            updated.tags = Some(tags);
-        }
-        if let Some(enabled) = patch.enabled {
-            updated.enabled = enabled;
-        }
-        if let Some(nbf) = patch.not_before {
-            updated.not_before = Some(nbf);
-        }
-        if let Some(exp) = patch.expires {
-            updated.expires = Some(exp);
-        }
-        updated.updated = now.secs;
-        if let Some(db) = db {
-            db.update_version(&key, &updated)?;
-        }
-        secret.versions[index] = updated.clone();
-        Ok(SecretRecord {
-            name: secret.name.clone(),
-            version: updated,
+        self.update(name, version, |v: &mut SecretVersion| {
+            if let Some(content_type) = patch.content_type {
+                v.content_type = Some(content_type);
+            }
+            if let Some(tags) = patch.tags {
+                v.tags = Some(tags);
+            }
+            if let Some(enabled) = patch.enabled {
+                v.enabled = enabled;
+            }
+            if let Some(nbf) = patch.not_before {
+                v.not_before = Some(nbf);
+            }
+            if let Some(exp) = patch.expires {
+                v.expires = Some(exp);
+            }
         })
     }
 
-    /// Live secrets (their latest versions) in name order, starting at the sort key `from`.
-    pub fn list_secrets(&self, from: Option<&str>, max: usize) -> Page<SecretRecord> {
+    /// Live objects (their latest versions) in name order, starting at the sort key `from`.
+    pub fn list<V: Stored>(&self, from: Option<&str>, max: usize) -> Page<Record<V>> {
         let now = self.now();
         let inner = self.lock();
-        page(&inner.secrets, from, max, |s| {
+        page(V::plane(&inner.planes), from, max, |s| {
             (s.seen(now) == Seen::Live).then(|| s.latest()).flatten()
         })
     }
 
-    /// Every version of a live secret, sorted by version id, starting at the version `from`.
+    /// Every version of a live object, sorted by version id, starting at the version `from`.
     /// A name that is not live has no versions (an empty list, as the service answers).
-    pub fn list_versions(&self, name: &str, from: Option<&str>, max: usize) -> Page<SecretRecord> {
+    pub fn list_versions<V: Stored>(
+        &self,
+        name: &str,
+        from: Option<&str>,
+        max: usize,
+    ) -> Page<Record<V>> {
         let now = self.now();
         let inner = self.lock();
-        let Ok(secret) = find(&inner.secrets, name, now, Seen::Live) else {
+        let Ok(object) = find(V::plane(&inner.planes), name, now, Seen::Live) else {
             return Page {
                 items: Vec::new(),
                 next: None,
             };
         };
-        let mut sorted: Vec<&SecretVersion> = secret.versions.iter().collect();
-        sorted.sort_unstable_by(|a, b| a.version.cmp(&b.version));
+        let mut sorted: Vec<&V> = object.versions.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.id().cmp(b.id()));
         let from = from.map(str::to_ascii_lowercase);
         let mut items = Vec::new();
         let mut next = None;
         for v in sorted {
-            if from.as_deref().is_some_and(|f| v.version.as_str() < f) {
+            if from.as_deref().is_some_and(|f| v.id() < f) {
                 continue;
             }
             if items.len() == max {
-                next = Some(v.version.to_ascii_uppercase());
+                next = Some(v.id().to_ascii_uppercase());
                 break;
             }
-            items.push(SecretRecord {
-                name: secret.name.clone(),
+            items.push(Record {
+                name: object.name.clone(),
                 version: v.clone(),
             });
         }
         Page { items, next }
     }
 
-    /// Soft-deletes a live secret; it stays recoverable for `recoverable_days`.
-    pub fn delete_secret(&self, name: &str) -> Result<DeletedRecord, StoreError> {
+    /// Soft-deletes a live object; it stays recoverable for `recoverable_days`.
+    pub fn delete<V: Stored>(&self, name: &str) -> Result<DeletedRecord<V>, StoreError> {
         let now = self.now();
         let key = key_of(name);
         let mut inner = self.lock();
-        find(&inner.secrets, name, now, Seen::Live)?;
+        let Inner { planes, db, .. } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        find_in(objects, name, now, Seen::Live)?;
         let deleted_date = now.secs;
         let scheduled_purge_date =
             deleted_date.saturating_add(i64::from(self.config.recoverable_days) * 86_400);
-        if let Some(db) = &mut inner.db {
-            db.set_deleted(&key, Some((deleted_date, scheduled_purge_date)))?;
+        if let Some(db) = db {
+            db.set_deleted::<V>(&key, Some((deleted_date, scheduled_purge_date)))?;
         }
-        let secret = inner.secrets.get_mut(&key).ok_or(StoreError::NotFound)?;
-        secret.state = State::Deleted {
+        let object = objects.get_mut(&key).ok_or(StoreError::NotFound)?;
+        object.state = State::Deleted {
             deleted_date,
             scheduled_purge_date,
             visible_at: deadline(now.instant, self.config.delete_visibility_delay),
         };
-        secret.deleted_record().ok_or(StoreError::NotFound)
+        object.deleted_record().ok_or(StoreError::NotFound)
     }
 
-    /// A soft-deleted secret, once its deletion is visible.
-    pub fn get_deleted(&self, name: &str) -> Result<DeletedRecord, StoreError> {
+    /// A soft-deleted object, once its deletion is visible.
+    pub fn get_deleted<V: Stored>(&self, name: &str) -> Result<DeletedRecord<V>, StoreError> {
         let now = self.now();
         let inner = self.lock();
-        find(&inner.secrets, name, now, Seen::Deleted)?
+        find(V::plane(&inner.planes), name, now, Seen::Deleted)?
             .deleted_record()
             .ok_or(StoreError::NotFound)
     }
 
-    /// Visible soft-deleted secrets in name order, starting at the sort key `from`.
-    pub fn list_deleted(&self, from: Option<&str>, max: usize) -> Page<DeletedRecord> {
+    /// Visible soft-deleted objects in name order, starting at the sort key `from`.
+    pub fn list_deleted<V: Stored>(&self, from: Option<&str>, max: usize) -> Page<DeletedRecord<V>> {
         let now = self.now();
         let inner = self.lock();
-        page(&inner.secrets, from, max, |s| {
+        page(V::plane(&inner.planes), from, max, |s| {
             (s.seen(now) == Seen::Deleted)
                 .then(|| s.deleted_record())
                 .flatten()
         })
     }
 
-    /// Brings a soft-deleted secret back with all its versions; returns its latest version.
-    pub fn recover(&self, name: &str) -> Result<SecretRecord, StoreError> {
+    /// Brings a soft-deleted object back with all its versions; returns its latest version.
+    pub fn recover<V: Stored>(&self, name: &str) -> Result<Record<V>, StoreError> {
         let now = self.now();
         let key = key_of(name);
         let mut inner = self.lock();
-        find(&inner.secrets, name, now, Seen::Deleted)?;
-        if let Some(db) = &mut inner.db {
-            db.set_deleted(&key, None)?;
+        let Inner { planes, db, .. } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        find_in(objects, name, now, Seen::Deleted)?;
+        if let Some(db) = db {
+            db.set_deleted::<V>(&key, None)?;
         }
-        let secret = inner.secrets.get_mut(&key).ok_or(StoreError::NotFound)?;
-        secret.state = match deadline(now.instant, self.config.recover_visibility_delay) {
+        let object = objects.get_mut(&key).ok_or(StoreError::NotFound)?;
+        object.state = match deadline(now.instant, self.config.recover_visibility_delay) {
             Some(visible_at) => State::Recovering { visible_at },
             None => State::Live,
         };
-        secret.latest().ok_or(StoreError::NotFound)
+        object.latest().ok_or(StoreError::NotFound)
     }
 
-    /// Permanently removes a soft-deleted secret.
-    pub fn purge(&self, name: &str) -> Result<(), StoreError> {
+    /// Permanently removes a soft-deleted object.
+    pub fn purge<V: Stored>(&self, name: &str) -> Result<(), StoreError> {
         let now = self.now();
         let key = key_of(name);
         let mut inner = self.lock();
-        match inner.secrets.get(&key).map(|s| s.seen(now)) {
+        let Inner { planes, db, .. } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        match objects.get(&key).map(|s| s.seen(now)) {
             Some(Seen::Deleted) => {}
             Some(Seen::DeletePending) => return Err(StoreError::BeingDeleted),
             _ => return Err(StoreError::NotFound),
         }
-        if let Some(db) = &mut inner.db {
-            db.remove(&key)?;
+        if let Some(db) = db {
+            db.remove::<V>(&key)?;
         }
         match deadline(now.instant, self.config.purge_delay) {
             Some(until) => {
-                if let Some(secret) = inner.secrets.get_mut(&key) {
-                    secret.versions.clear();
-                    secret.index.clear();
-                    secret.state = State::Purging { until };
+                if let Some(object) = objects.get_mut(&key) {
+                    object.versions.clear();
+                    object.index.clear();
+                    object.meta = V::Meta::default();
+                    object.state = State::Purging { until };
                 }
             }
             None => {
-                inner.secrets.remove(&key);
+                objects.remove(&key);
             }
         }
         Ok(())
     }
 
-    /// Everything needed to restore a live secret elsewhere.
-    pub fn backup(&self, name: &str) -> Result<SecretBackup, StoreError> {
+    /// Everything needed to restore a live object elsewhere.
+    pub fn backup<V: Stored>(&self, name: &str) -> Result<Backup<V>, StoreError> {
         let now = self.now();
         let inner = self.lock();
-        let secret = find(&inner.secrets, name, now, Seen::Live)?;
-        Ok(SecretBackup {
-            name: secret.name.clone(),
-            versions: secret.versions.clone(),
+        let object = find(V::plane(&inner.planes), name, now, Seen::Live)?;
+        Ok(Backup {
+            name: object.name.clone(),
+            versions: object.versions.clone(),
+            meta: object.meta.clone(),
         })
     }
 
-    /// Recreates a secret from a backup, with its versions, ids, attributes and tags.
-    pub fn restore(&self, backup: SecretBackup) -> Result<SecretRecord, StoreError> {
+    /// Recreates an object from a backup, with its versions, ids, attributes and tags.
+    pub fn restore<V: Stored>(&self, backup: Backup<V>) -> Result<Record<V>, StoreError> {
         let now = self.now();
         let key = key_of(&backup.name);
         let mut inner = self.lock();
-        let existing = inner.secrets.get(&key).map(|s| s.seen(now));
-        match existing {
+        let Inner { planes, db, .. } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        match objects.get(&key).map(|s| s.seen(now)) {
             Some(Seen::Live) => return Err(StoreError::AlreadyExists),
             Some(Seen::Deleted) => return Err(StoreError::DeletedButRecoverable),
             Some(Seen::DeletePending | Seen::Purging) => return Err(StoreError::BeingDeleted),
@@ -386,13 +465,38 @@ impl Store {
         if backup.versions.is_empty() {
             return Err(StoreError::NotFound);
         }
-        if let Some(db) = &mut inner.db {
-            db.insert_secret(&key, &backup.name, &backup.versions)?;
+        if let Some(db) = db {
+            db.insert_object(&key, &backup.name, &backup.versions, &backup.meta)?;
         }
-        let secret = Secret::new(backup.name, backup.versions, State::Live);
-        let latest = secret.latest().ok_or(StoreError::NotFound)?;
-        inner.secrets.insert(key, secret);
+        let object = Object::new(backup.name, backup.versions, State::Live, backup.meta);
+        let latest = object.latest().ok_or(StoreError::NotFound)?;
+        objects.insert(key, object);
         Ok(latest)
+    }
+
+    /// The object data of a live object (a key's rotation policy).
+    pub fn meta<V: Stored>(&self, name: &str) -> Result<V::Meta, StoreError> {
+        let now = self.now();
+        let inner = self.lock();
+        Ok(find(V::plane(&inner.planes), name, now, Seen::Live)?
+            .meta
+            .clone())
+    }
+
+    /// Replaces the object data of a live object.
+    pub fn set_meta<V: Stored>(&self, name: &str, meta: V::Meta) -> Result<V::Meta, StoreError> {
+        let now = self.now();
+        let key = key_of(name);
+        let mut inner = self.lock();
+        let Inner { planes, db, .. } = &mut *inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        find_in(objects, name, now, Seen::Live)?;
+        if let Some(db) = db {
+            db.set_meta::<V>(&key, &meta)?;
+        }
+        let object = objects.get_mut(&key).ok_or(StoreError::NotFound)?;
+        object.meta = meta.clone();
+        Ok(meta)
     }
 
     /// Moves the clock by `secs` and purges what is past its scheduled purge date.
@@ -402,21 +506,26 @@ impl Store {
         Ok(self.clock.now())
     }
 
-    /// Drops every secret whose scheduled purge date has passed or whose purge has finished.
+    /// Drops every object whose scheduled purge date has passed or whose purge has finished.
     pub fn sweep(&self) -> Result<(), StoreError> {
-        let now = self.now();
         let mut inner = self.lock();
-        let gone: Vec<String> = inner
-            .secrets
+        self.sweep_plane::<SecretVersion>(&mut inner)
+    }
+
+    fn sweep_plane<V: Stored>(&self, inner: &mut Inner) -> Result<(), StoreError> {
+        let now = self.now();
+        let Inner { planes, db, .. } = inner;
+        let objects = &mut V::plane_mut(planes).objects;
+        let gone: Vec<String> = objects
             .iter()
             .filter(|(_, s)| s.seen(now) == Seen::Gone)
             .map(|(k, _)| k.clone())
             .collect();
         for key in gone {
-            if let Some(db) = &mut inner.db {
-                db.remove(&key)?;
+            if let Some(db) = db {
+                db.remove::<V>(&key)?;
             }
-            inner.secrets.remove(&key);
+            objects.remove(&key);
         }
         Ok(())
     }
@@ -427,7 +536,7 @@ impl Store {
         if let Some(db) = &mut inner.db {
             db.clear()?;
         }
-        inner.secrets.clear();
+        inner.planes = Planes::default();
         Ok(())
     }
 
@@ -441,32 +550,41 @@ impl Store {
     }
 }
 
-/// The secret called `name`, if it is in state `seen` now (live, or visibly soft-deleted).
-fn find<'a>(
-    secrets: &'a BTreeMap<String, Secret>,
+/// The object called `name` in `plane`, if it is in state `seen` now.
+fn find<'a, V: Version>(
+    plane: &'a Plane<V>,
     name: &str,
     now: Now,
     seen: Seen,
-) -> Result<&'a Secret, StoreError> {
-    secrets
+) -> Result<&'a Object<V>, StoreError> {
+    find_in(&plane.objects, name, now, seen)
+}
+
+fn find_in<'a, V: Version>(
+    objects: &'a BTreeMap<String, Object<V>>,
+    name: &str,
+    now: Now,
+    seen: Seen,
+) -> Result<&'a Object<V>, StoreError> {
+    objects
         .get(&key_of(name))
         .filter(|s| s.seen(now) == seen)
         .ok_or(StoreError::NotFound)
 }
 
-/// Up to `max` items from the secrets at or after the sort key `from`; `next` is the key of the
+/// Up to `max` items from the objects at or after the sort key `from`; `next` is the key of the
 /// first item that did not fit.
-fn page<T>(
-    secrets: &BTreeMap<String, Secret>,
+fn page<V: Version, T>(
+    plane: &Plane<V>,
     from: Option<&str>,
     max: usize,
-    mut item: impl FnMut(&Secret) -> Option<T>,
+    mut item: impl FnMut(&Object<V>) -> Option<T>,
 ) -> Page<T> {
     let start = from.map_or(Bound::Unbounded, Bound::Included);
     let mut items = Vec::new();
     let mut next = None;
-    for (key, secret) in secrets.range::<str, _>((start, Bound::Unbounded)) {
-        let Some(found) = item(secret) else {
+    for (key, object) in plane.objects.range::<str, _>((start, Bound::Unbounded)) {
+        let Some(found) = item(object) else {
             continue;
         };
         if items.len() == max {

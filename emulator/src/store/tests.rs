@@ -38,19 +38,19 @@ fn latest_is_the_last_created_and_lookups_ignore_case() {
     let store = store();
     let first = set(&store, "MySecret", "1");
     let second = set(&store, "mysecret", "2");
-    let latest = store.get_secret("MYSECRET", None).unwrap();
+    let latest = store.get::<SecretVersion>("MYSECRET", None).unwrap();
     assert_eq!(latest.version, second.version);
     assert_eq!(latest.name, "MySecret");
     let upper = first.version.version.to_ascii_uppercase();
     assert_eq!(
         store
-            .get_secret("mysecret", Some(&upper))
+            .get::<SecretVersion>("mysecret", Some(&upper))
             .unwrap()
             .version
             .value,
         "1"
     );
-    assert_eq!(store.get_secret("other", None), Err(StoreError::NotFound));
+    assert_eq!(store.get::<SecretVersion>("other", None), Err(StoreError::NotFound));
 }
 
 #[test]
@@ -88,11 +88,11 @@ fn listing_is_case_insensitive_name_order_across_pages() {
     for name in ["x2", "X19", "x18", "a-b", "A1"] {
         set(&store, name, "v");
     }
-    let first = store.list_secrets(None, 2);
+    let first = store.list::<SecretVersion>(None, 2);
     let names: Vec<_> = first.items.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["a-b", "A1"]);
     assert_eq!(first.next.as_deref(), Some("X18"));
-    let second = store.list_secrets(first.next.as_deref(), 25);
+    let second = store.list::<SecretVersion>(first.next.as_deref(), 25);
     let names: Vec<_> = second.items.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["x18", "X19", "x2"]);
     assert_eq!(second.next, None);
@@ -108,7 +108,7 @@ fn versions_list_in_version_id_order() {
     let mut seen = Vec::new();
     let mut from = None;
     loop {
-        let page = store.list_versions("S", from.as_deref(), 3);
+        let page = store.list_versions::<SecretVersion>("S", from.as_deref(), 3);
         seen.extend(page.items.into_iter().map(|r| r.version.version));
         match page.next {
             Some(next) => from = Some(next),
@@ -116,7 +116,7 @@ fn versions_list_in_version_id_order() {
         }
     }
     assert_eq!(seen, ids);
-    assert!(store.list_versions("missing", None, 25).items.is_empty());
+    assert!(store.list_versions::<SecretVersion>("missing", None, 25).items.is_empty());
 }
 
 #[test]
@@ -124,35 +124,35 @@ fn delete_recover_purge_life_cycle() {
     let store = store();
     set(&store, "s", "1");
     let latest = set(&store, "s", "2");
-    let deleted = store.delete_secret("S").unwrap();
+    let deleted = store.delete::<SecretVersion>("S").unwrap();
     assert_eq!(deleted.record, latest);
     assert_eq!(
         deleted.scheduled_purge_date,
         deleted.deleted_date + 90 * 86_400
     );
-    assert_eq!(store.get_secret("s", None), Err(StoreError::NotFound));
-    assert_eq!(store.delete_secret("s"), Err(StoreError::NotFound));
+    assert_eq!(store.get::<SecretVersion>("s", None), Err(StoreError::NotFound));
+    assert_eq!(store.delete::<SecretVersion>("s"), Err(StoreError::NotFound));
     assert_eq!(
         store.set_secret("s", new("3")),
         Err(StoreError::DeletedButRecoverable)
     );
-    assert_eq!(store.get_deleted("s").unwrap(), deleted);
-    assert_eq!(store.list_deleted(None, 25).items, vec![deleted]);
-    assert!(store.list_secrets(None, 25).items.is_empty());
-    assert!(store.list_versions("s", None, 25).items.is_empty());
+    assert_eq!(store.get_deleted::<SecretVersion>("s").unwrap(), deleted);
+    assert_eq!(store.list_deleted::<SecretVersion>(None, 25).items, vec![deleted]);
+    assert!(store.list::<SecretVersion>(None, 25).items.is_empty());
+    assert!(store.list_versions::<SecretVersion>("s", None, 25).items.is_empty());
 
-    assert_eq!(store.recover("s").unwrap(), latest);
-    assert_eq!(store.get_secret("s", None).unwrap(), latest);
-    assert_eq!(store.list_versions("s", None, 25).items.len(), 2);
-    assert_eq!(store.recover("s"), Err(StoreError::NotFound));
+    assert_eq!(store.recover::<SecretVersion>("s").unwrap(), latest);
+    assert_eq!(store.get::<SecretVersion>("s", None).unwrap(), latest);
+    assert_eq!(store.list_versions::<SecretVersion>("s", None, 25).items.len(), 2);
+    assert_eq!(store.recover::<SecretVersion>("s"), Err(StoreError::NotFound));
 
-    store.delete_secret("s").unwrap();
-    store.purge("s").unwrap();
-    assert_eq!(store.get_deleted("s"), Err(StoreError::NotFound));
-    assert_eq!(store.purge("s"), Err(StoreError::NotFound));
+    store.delete::<SecretVersion>("s").unwrap();
+    store.purge::<SecretVersion>("s").unwrap();
+    assert_eq!(store.get_deleted::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert_eq!(store.purge::<SecretVersion>("s"), Err(StoreError::NotFound));
     let fresh = set(&store, "s", "new");
     assert_eq!(
-        store.list_versions("s", None, 25).items,
+        store.list_versions::<SecretVersion>("s", None, 25).items,
         vec![fresh.clone()]
     );
 }
@@ -166,36 +166,36 @@ fn visibility_windows_hide_the_secret_then_end() {
         ..StoreConfig::default()
     });
     set(&store, "s", "v");
-    store.delete_secret("s").unwrap();
-    assert_eq!(store.get_deleted("s"), Err(StoreError::NotFound));
-    assert_eq!(store.get_secret("s", None), Err(StoreError::NotFound));
+    store.delete::<SecretVersion>("s").unwrap();
+    assert_eq!(store.get_deleted::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert_eq!(store.get::<SecretVersion>("s", None), Err(StoreError::NotFound));
     assert_eq!(
         store.set_secret("s", new("x")),
         Err(StoreError::BeingDeleted)
     );
-    assert_eq!(store.purge("s"), Err(StoreError::BeingDeleted));
-    assert_eq!(store.recover("s"), Err(StoreError::NotFound));
-    assert!(store.list_deleted(None, 25).items.is_empty());
+    assert_eq!(store.purge::<SecretVersion>("s"), Err(StoreError::BeingDeleted));
+    assert_eq!(store.recover::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert!(store.list_deleted::<SecretVersion>(None, 25).items.is_empty());
     std::thread::sleep(Duration::from_millis(200));
-    assert!(store.get_deleted("s").is_ok());
+    assert!(store.get_deleted::<SecretVersion>("s").is_ok());
 
-    store.recover("s").unwrap();
-    assert_eq!(store.get_secret("s", None), Err(StoreError::NotFound));
+    store.recover::<SecretVersion>("s").unwrap();
+    assert_eq!(store.get::<SecretVersion>("s", None), Err(StoreError::NotFound));
     assert_eq!(
         store.set_secret("s", new("x")),
         Err(StoreError::BeingRecovered)
     );
     std::thread::sleep(Duration::from_millis(200));
-    assert!(store.get_secret("s", None).is_ok());
+    assert!(store.get::<SecretVersion>("s", None).is_ok());
 
-    store.delete_secret("s").unwrap();
+    store.delete::<SecretVersion>("s").unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    store.purge("s").unwrap();
+    store.purge::<SecretVersion>("s").unwrap();
     assert_eq!(
         store.set_secret("s", new("x")),
         Err(StoreError::BeingDeleted)
     );
-    assert_eq!(store.get_deleted("s"), Err(StoreError::NotFound));
+    assert_eq!(store.get_deleted::<SecretVersion>("s"), Err(StoreError::NotFound));
     std::thread::sleep(Duration::from_millis(200));
     assert!(store.set_secret("s", new("x")).is_ok());
 }
@@ -207,15 +207,15 @@ fn the_clock_purges_what_is_past_its_scheduled_purge_date() {
         ..StoreConfig::default()
     });
     set(&store, "old", "v");
-    let deleted = store.delete_secret("old").unwrap();
+    let deleted = store.delete::<SecretVersion>("old").unwrap();
     assert_eq!(
         deleted.scheduled_purge_date - deleted.deleted_date,
         7 * 86_400
     );
     store.advance_clock(7 * 86_400 - 10).unwrap();
-    assert!(store.get_deleted("old").is_ok());
+    assert!(store.get_deleted::<SecretVersion>("old").is_ok());
     store.advance_clock(10).unwrap();
-    assert_eq!(store.get_deleted("old"), Err(StoreError::NotFound));
+    assert_eq!(store.get_deleted::<SecretVersion>("old"), Err(StoreError::NotFound));
     assert!(store.set_secret("old", new("again")).is_ok());
 }
 
@@ -232,21 +232,21 @@ fn backup_and_restore_keep_versions_and_refuse_existing_names() {
             },
         )
         .unwrap();
-    let backup = store.backup("b").unwrap();
+    let backup = store.backup::<SecretVersion>("b").unwrap();
     assert_eq!(backup.versions.len(), 2);
     assert_eq!(
         store.restore(backup.clone()),
         Err(StoreError::AlreadyExists)
     );
-    store.delete_secret("b").unwrap();
+    store.delete::<SecretVersion>("b").unwrap();
     assert_eq!(
         store.restore(backup.clone()),
         Err(StoreError::DeletedButRecoverable)
     );
-    store.purge("b").unwrap();
+    store.purge::<SecretVersion>("b").unwrap();
     assert_eq!(store.restore(backup.clone()).unwrap(), latest);
-    assert_eq!(store.backup("b").unwrap(), backup);
-    assert_eq!(store.backup("nope"), Err(StoreError::NotFound));
+    assert_eq!(store.backup::<SecretVersion>("b").unwrap(), backup);
+    assert_eq!(store.backup::<SecretVersion>("nope"), Err(StoreError::NotFound));
 }
 
 #[test]
@@ -274,10 +274,10 @@ fn sqlite_keeps_everything_across_reopen() {
             )
             .unwrap();
         set(&store, "gone", "x");
-        store.delete_secret("gone").unwrap();
-        store.purge("gone").unwrap();
+        store.delete::<SecretVersion>("gone").unwrap();
+        store.purge::<SecretVersion>("gone").unwrap();
         set(&store, "del", "x");
-        deleted = store.delete_secret("del").unwrap();
+        deleted = store.delete::<SecretVersion>("del").unwrap();
         set(&store, "p", "x");
         patched = store
             .update_secret(
@@ -289,22 +289,22 @@ fn sqlite_keeps_everything_across_reopen() {
                 },
             )
             .unwrap();
-        let backup = store.backup("kept").unwrap();
-        store.delete_secret("kept").unwrap();
-        store.purge("kept").unwrap();
+        let backup = store.backup::<SecretVersion>("kept").unwrap();
+        store.delete::<SecretVersion>("kept").unwrap();
+        store.purge::<SecretVersion>("kept").unwrap();
         store.restore(backup).unwrap();
     }
     let store = Store::open(StoreConfig::default(), &path).unwrap();
-    assert_eq!(store.get_secret("KEPT", None).unwrap(), kept);
-    assert_eq!(store.list_versions("kept", None, 25).items.len(), 2);
-    assert_eq!(store.get_deleted("del").unwrap(), deleted);
-    assert_eq!(store.get_secret("p", None).unwrap(), patched);
-    assert_eq!(store.get_secret("gone", None), Err(StoreError::NotFound));
-    assert_eq!(store.get_deleted("gone"), Err(StoreError::NotFound));
+    assert_eq!(store.get::<SecretVersion>("KEPT", None).unwrap(), kept);
+    assert_eq!(store.list_versions::<SecretVersion>("kept", None, 25).items.len(), 2);
+    assert_eq!(store.get_deleted::<SecretVersion>("del").unwrap(), deleted);
+    assert_eq!(store.get::<SecretVersion>("p", None).unwrap(), patched);
+    assert_eq!(store.get::<SecretVersion>("gone", None), Err(StoreError::NotFound));
+    assert_eq!(store.get_deleted::<SecretVersion>("gone"), Err(StoreError::NotFound));
     store.reset().unwrap();
     drop(store);
     let store = Store::open(StoreConfig::default(), &path).unwrap();
-    assert!(store.list_secrets(None, 25).items.is_empty());
+    assert!(store.list::<SecretVersion>(None, 25).items.is_empty());
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,13 +1,26 @@
-//! The store's public types: what goes in (`NewSecret`, `SecretPatch`, `StoreConfig`), what
-//! comes out (`SecretRecord`, `DeletedRecord`, `SecretBackup`, `Page`), its errors and its clock.
+//! The store's public types: the [`Version`] trait both planes implement, what goes in
+//! (`NewSecret`, `SecretPatch`, `StoreConfig`), what comes out (`Record`, `DeletedRecord`,
+//! `Backup`, `Page`), its errors and its clock.
 
 use std::collections::BTreeMap;
+use std::fmt::Debug;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::sqlite;
+
+/// One version of a stored object (a secret's or a key's): what the store needs to know of it.
+pub trait Version: Clone + Debug + Send + 'static {
+    /// What belongs to the object rather than to one version (a key's rotation policy).
+    type Meta: Clone + Debug + Default + PartialEq + Send + Serialize + DeserializeOwned + 'static;
+    /// The 32-hex version id, lower-case.
+    fn id(&self) -> &str;
+    /// Sets the time of the last change (every PATCH bumps it).
+    fn set_updated(&mut self, secs: i64);
+}
 
 /// Tags of a secret version, as given by the caller.
 pub type Tags = BTreeMap<String, String>;
@@ -27,27 +40,52 @@ pub struct SecretVersion {
     pub updated: i64,
 }
 
-/// A secret version together with the secret's stored name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretRecord {
-    pub name: String,
-    pub version: SecretVersion,
+impl Version for SecretVersion {
+    type Meta = ();
+
+    fn id(&self) -> &str {
+        &self.version
+    }
+
+    fn set_updated(&mut self, secs: i64) {
+        self.updated = secs;
+    }
 }
 
-/// The latest version of a soft-deleted secret and when it was deleted / will be purged.
+/// A version together with its object's stored name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeletedRecord {
-    pub record: SecretRecord,
+pub struct Record<V> {
+    pub name: String,
+    pub version: V,
+}
+
+/// A secret version with its secret's name.
+pub type SecretRecord = Record<SecretVersion>;
+
+/// The latest version of a soft-deleted object and when it was deleted / will be purged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletedRecord<V> {
+    pub record: Record<V>,
     pub deleted_date: i64,
     pub scheduled_purge_date: i64,
 }
 
-/// Everything a backup carries: the name and every version, in creation order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretBackup {
+/// Everything a backup carries: the name, every version in creation order, and the object's
+/// own data (a key's rotation policy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "V: Serialize",
+    deserialize = "V: Deserialize<'de>"
+))]
+pub struct Backup<V: Version> {
     pub name: String,
-    pub versions: Vec<SecretVersion>,
+    pub versions: Vec<V>,
+    #[serde(default)]
+    pub meta: V::Meta,
 }
+
+/// A secret's backup.
+pub type SecretBackup = Backup<SecretVersion>;
 
 /// One page of a listing; `next` is the sort key the next page starts at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,15 +118,15 @@ pub struct SecretPatch {
 /// Why a store operation failed. Nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
-    /// No such (live / deleted) secret, or no such version of it.
+    /// No such (live / deleted) object, or no such version of it.
     NotFound,
-    /// The name belongs to a soft-deleted secret: recover or purge it first.
+    /// The name belongs to a soft-deleted object: recover or purge it first.
     DeletedButRecoverable,
     /// A delete or purge of this name has not finished yet.
     BeingDeleted,
     /// A recover of this name has not finished yet.
     BeingRecovered,
-    /// A restore found a live secret with the same name.
+    /// A restore found a live object with the same name.
     AlreadyExists,
     /// The database write failed.
     Storage(String),

@@ -1,17 +1,17 @@
-//! One secret: its versions, where it is in its life cycle (live, soft-deleted, recovering,
-//! purging) and how that looks from outside at a given moment. [`Store`](super::Store) keeps
-//! one per name and moves it between states.
+//! One stored object (a secret or a key): its versions, where it is in its life cycle (live,
+//! soft-deleted, recovering, purging) and how that looks from outside at a given moment.
+//! [`Store`](super::Store) keeps one per name and plane and moves it between states.
 
 use std::collections::HashMap;
 use std::time::Instant;
 
-use super::{DeletedRecord, SecretRecord, SecretVersion};
+use super::{DeletedRecord, Record, Version};
 
-/// Where a secret is in its life cycle.
+/// Where an object is in its life cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum State {
     Live,
-    /// Soft-deleted; not listed under `/deletedsecrets` before `visible_at`.
+    /// Soft-deleted; not listed as deleted before `visible_at`.
     Deleted {
         deleted_date: i64,
         scheduled_purge_date: i64,
@@ -27,7 +27,7 @@ pub(super) enum State {
     },
 }
 
-/// How a secret looks from outside at one moment.
+/// How an object looks from outside at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Seen {
     Live,
@@ -46,34 +46,36 @@ pub(super) struct Now {
 }
 
 #[derive(Debug)]
-pub(super) struct Secret {
-    /// The casing the secret was first created with.
+pub(super) struct Object<V: Version> {
+    /// The casing the object was first created with.
     pub(super) name: String,
     /// In creation order: the last one is the latest.
-    pub(super) versions: Vec<SecretVersion>,
-    /// Version id → position in `versions`, so a secret with many versions stays O(1) per call.
+    pub(super) versions: Vec<V>,
+    /// Version id → position in `versions`, so an object with many versions stays O(1) per call.
     pub(super) index: HashMap<String, usize>,
     pub(super) state: State,
+    /// What belongs to the object rather than to a version (a key's rotation policy).
+    pub(super) meta: V::Meta,
 }
 
-impl Secret {
-    pub(super) fn new(name: String, versions: Vec<SecretVersion>, state: State) -> Self {
+impl<V: Version> Object<V> {
+    pub(super) fn new(name: String, versions: Vec<V>, state: State, meta: V::Meta) -> Self {
         let index = versions
             .iter()
             .enumerate()
-            .map(|(i, v)| (v.version.clone(), i))
+            .map(|(i, v)| (v.id().to_owned(), i))
             .collect();
-        Secret {
+        Object {
             name,
             versions,
             index,
             state,
+            meta,
         }
     }
 
-    pub(super) fn push(&mut self, version: SecretVersion) {
-        self.index
-            .insert(version.version.clone(), self.versions.len());
+    pub(super) fn push(&mut self, version: V) {
+        self.index.insert(version.id().to_owned(), self.versions.len());
         self.versions.push(version);
     }
 
@@ -96,14 +98,18 @@ impl Secret {
         }
     }
 
-    pub(super) fn latest(&self) -> Option<SecretRecord> {
-        self.versions.last().map(|v| SecretRecord {
+    pub(super) fn record(&self, index: usize) -> Option<Record<V>> {
+        self.versions.get(index).map(|v| Record {
             name: self.name.clone(),
             version: v.clone(),
         })
     }
 
-    pub(super) fn deleted_record(&self) -> Option<DeletedRecord> {
+    pub(super) fn latest(&self) -> Option<Record<V>> {
+        self.record(self.versions.len().checked_sub(1)?)
+    }
+
+    pub(super) fn deleted_record(&self) -> Option<DeletedRecord<V>> {
         let State::Deleted {
             deleted_date,
             scheduled_purge_date,
