@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::plane::Object;
+
 /// Largest request body accepted, in bytes; larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
@@ -41,26 +43,28 @@ impl ApiError {
         Self::bad_parameter(format!("The request URI contains an invalid name: {name}"))
     }
 
-    /// 404 `SecretNotFound`; `id` is `<name>` or `<name>/<version>`, as the service words it.
-    pub fn secret_not_found(id: &str) -> Self {
+    /// 404 `SecretNotFound` / `KeyNotFound`; `id` is `<name>` or `<name>/<version>`, as the
+    /// service words it.
+    pub fn not_found(kind: Object, id: &str) -> Self {
+        let noun = kind.noun();
         Self::new(
             StatusCode::NOT_FOUND,
-            "SecretNotFound",
+            kind.not_found_code(),
             format!(
-                "A secret with (name/id) {id} was not found in this key vault. If you recently \
-                 deleted this secret you may be able to recover it using the correct recovery \
+                "A {noun} with (name/id) {id} was not found in this key vault. If you recently \
+                 deleted this {noun} you may be able to recover it using the correct recovery \
                  command. For help resolving this issue, please see \
                  https://go.microsoft.com/fwlink/?linkid=2125182"
             ),
         )
     }
 
-    /// 404 `SecretNotFound` for a name with no (visible) soft-deleted secret, as recorded.
-    pub fn deleted_secret_not_found(name: &str) -> Self {
+    /// 404 for a name with no (visible) soft-deleted object, as recorded.
+    pub fn deleted_not_found(kind: Object, name: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "SecretNotFound",
-            format!("Deleted Secret not found: {name}"),
+            kind.not_found_code(),
+            format!("Deleted {} not found: {name}", kind.title()),
         )
     }
 
@@ -72,53 +76,60 @@ impl ApiError {
         }
     }
 
-    /// 409 for reusing the name of a soft-deleted secret (wording of the recorded key case,
-    /// and as quoted for secrets in third-party reports).
-    pub fn deleted_but_recoverable(name: &str) -> Self {
+    /// 409 for reusing the name of a soft-deleted object (recorded for keys; quoted for
+    /// secrets in third-party reports).
+    pub fn deleted_but_recoverable(kind: Object, name: &str) -> Self {
+        let (title, noun) = (kind.title(), kind.noun());
         Self::conflict(
             "ObjectIsDeletedButRecoverable",
             format!(
-                "Secret {name} is currently in a deleted but recoverable state, and its name \
-                 cannot be reused; in this state, the secret can only be recovered or purged."
+                "{title} {name} is currently in a deleted but recoverable state, and its name \
+                 cannot be reused; in this state, the {noun} can only be recovered or purged."
             ),
         )
     }
 
     /// 409 for creating a name whose delete or purge has not finished (reported wording; the
     /// inner code is a guess modelled on `ObjectIsBeingRecovered`).
-    pub fn being_deleted(name: &str) -> Self {
+    pub fn being_deleted(kind: Object, name: &str) -> Self {
         Self::conflict(
             "ObjectIsBeingDeleted",
             format!(
-                "Secret {name} is currently being deleted and cannot be re-created; retry later."
+                "{} {name} is currently being deleted and cannot be re-created; retry later.",
+                kind.title()
             ),
         )
     }
 
-    /// 409 for purging a secret whose deletion has not finished (reported wording).
-    pub fn purge_while_deleting() -> Self {
+    /// 409 for purging an object whose deletion has not finished (reported wording).
+    pub fn purge_while_deleting(kind: Object) -> Self {
         Self::conflict(
             "ObjectIsBeingDeleted",
-            "Secret is currently being deleted.".to_owned(),
+            format!("{} is currently being deleted.", kind.title()),
         )
     }
 
     /// 409 for creating a name whose recovery has not finished (reported wording).
-    pub fn being_recovered(name: &str) -> Self {
+    pub fn being_recovered(kind: Object, name: &str) -> Self {
         Self::conflict(
             "ObjectIsBeingRecovered",
             format!(
-                "Secret {name} is currently being recovered and cannot be re-created; retry later."
+                "{} {name} is currently being recovered and cannot be re-created; retry later.",
+                kind.title()
             ),
         )
     }
 
-    /// 409 for restoring a backup over a live secret (wording is ours).
-    pub fn already_exists(name: &str) -> Self {
+    /// 409 for restoring a backup over a live object (wording is ours).
+    pub fn already_exists(kind: Object, name: &str) -> Self {
         Self::new(
             StatusCode::CONFLICT,
             "Conflict",
-            format!("Secret {name} already exists; a backup can only be restored under a name that is not in use."),
+            format!(
+                "{} {name} already exists; a backup can only be restored under a name that is \
+                 not in use.",
+                kind.title()
+            ),
         )
     }
 
@@ -131,14 +142,29 @@ impl ApiError {
         )
     }
 
-    /// 403 for an operation on a disabled secret version.
-    pub fn secret_disabled(operation: &str) -> Self {
+    /// 403 for an operation on a disabled version (`SecretDisabled` / `KeyDisabled`).
+    pub fn disabled(kind: Object, operation: &str) -> Self {
         ApiError {
-            inner_code: Some("SecretDisabled"),
+            inner_code: Some(kind.disabled_code()),
             ..Self::new(
                 StatusCode::FORBIDDEN,
                 "Forbidden",
-                format!("Operation {operation} is not allowed on a disabled secret."),
+                format!(
+                    "Operation {operation} is not allowed on a disabled {}.",
+                    kind.noun()
+                ),
+            )
+        }
+    }
+
+    /// 403 for a key operation that is not in the key's `key_ops` (reported raw body).
+    pub fn operation_not_permitted(operation: &str) -> Self {
+        ApiError {
+            inner_code: Some("KeyOperationForbidden"),
+            ..Self::new(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                format!("Operation {operation} is not permitted on this key."),
             )
         }
     }
@@ -213,7 +239,7 @@ mod tests {
     #[test]
     fn body_has_the_service_shape() {
         assert_eq!(
-            ApiError::secret_disabled("get").body(),
+            ApiError::disabled(Object::Secret, "get").body(),
             r#"{"error":{"code":"Forbidden","message":"Operation get is not allowed on a disabled secret.","innererror":{"code":"SecretDisabled"}}}"#
         );
         assert_eq!(

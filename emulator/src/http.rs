@@ -17,8 +17,8 @@ use axum::Router;
 use crate::error::{ApiError, MAX_BODY_BYTES};
 use crate::faults::{Decision, Faults};
 use crate::stats::{self, Outcome, Stats};
-use crate::store::Store;
-use crate::{deleted, management, secrets};
+use crate::store::{SecretVersion, Store};
+use crate::{keys, management, objects, secrets};
 
 /// Stable api-versions the emulator accepts; `<stable>-preview` and `<stable>-preview.N` too.
 pub const STABLE_API_VERSIONS: &[&str] = &[
@@ -129,13 +129,13 @@ impl std::error::Error for DropConnection {}
 /// middleware.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/secrets", get(secrets::list_secrets))
+        .route("/secrets", get(objects::list::<SecretVersion>))
         .route(
             "/secrets/{name}",
             put(secrets::set_secret)
                 .get(secrets::get_secret)
                 .patch(secrets::update_secret)
-                .delete(secrets::delete_secret),
+                .delete(objects::delete::<SecretVersion>),
         )
         .route(
             "/secrets/{name}/",
@@ -145,24 +145,37 @@ pub fn router(state: AppState) -> Router {
             "/secrets/{name}/{version}",
             get(secrets::get_secret).patch(secrets::update_secret),
         )
-        .route("/secrets/{name}/versions", get(secrets::list_versions))
-        .route("/secrets/{name}/backup", post(secrets::backup_secret))
+        .route(
+            "/secrets/{name}/versions",
+            get(objects::list_versions::<SecretVersion>),
+        )
+        .route(
+            "/secrets/{name}/backup",
+            post(objects::backup::<SecretVersion>),
+        )
         // A secret may be called "restore": the other methods address it.
         .route(
             "/secrets/restore",
-            post(secrets::restore_secret)
+            post(objects::restore::<SecretVersion>)
                 .layer(DefaultBodyLimit::max(MAX_BACKUP_BODY_BYTES))
                 .put(secrets::set_secret)
                 .get(secrets::get_secret)
                 .patch(secrets::update_secret)
-                .delete(secrets::delete_secret),
+                .delete(objects::delete::<SecretVersion>),
         )
-        .route("/deletedsecrets", get(deleted::list_deleted))
+        .route(
+            "/deletedsecrets",
+            get(objects::list_deleted::<SecretVersion>),
+        )
         .route(
             "/deletedsecrets/{name}",
-            get(deleted::get_deleted).delete(deleted::purge),
+            get(objects::get_deleted::<SecretVersion>).delete(objects::purge::<SecretVersion>),
         )
-        .route("/deletedsecrets/{name}/recover", post(deleted::recover))
+        .route(
+            "/deletedsecrets/{name}/recover",
+            post(objects::recover::<SecretVersion>),
+        )
+        .merge(keys::routes())
         .merge(management::routes())
         .method_not_allowed_fallback(|method: Method| async move {
             ApiError::method_not_allowed(method.as_str())

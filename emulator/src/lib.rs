@@ -7,13 +7,19 @@
 
 mod backup;
 pub mod cli;
-mod deleted;
+pub mod crypto;
+mod duration;
 mod error;
+pub mod events;
+mod extract;
 pub mod faults;
 mod http;
+mod keys;
 mod management;
 mod model;
+mod objects;
 mod paging;
+mod plane;
 mod render;
 mod secrets;
 mod stats;

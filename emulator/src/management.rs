@@ -24,7 +24,7 @@ use crate::faults::FaultPatch;
 use crate::http::AppState;
 use crate::model::parse_json;
 use crate::render::recovery_level;
-use crate::secrets::{json, read_body};
+use crate::extract::{json, read_body};
 use crate::store::StoreError;
 
 /// The `/_emulator/` routes.

@@ -22,13 +22,13 @@ pub const MAX_NAME_CHARS: usize = 127;
 pub const MIN_UNIX_TIME: i64 = -62_135_596_800;
 pub const MAX_UNIX_TIME: i64 = 253_402_300_799;
 
-/// `SecretAttributes` as a request carries them; read-only fields are ignored.
+/// The attributes every object's requests carry; read-only fields are ignored.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct AttributesIn {
-    enabled: Option<bool>,
-    nbf: Option<i64>,
-    exp: Option<i64>,
+pub struct Attributes {
+    pub enabled: Option<bool>,
+    pub nbf: Option<i64>,
+    pub exp: Option<i64>,
 }
 
 /// `SecretSetParameters`: the body of `PUT /secrets/{name}`.
@@ -38,7 +38,7 @@ struct SecretSetParameters {
     value: Option<String>,
     content_type: Option<String>,
     tags: Option<Tags>,
-    attributes: Option<AttributesIn>,
+    attributes: Option<Attributes>,
 }
 
 /// `SecretUpdateParameters`: the body of `PATCH /secrets/{name}/{version}`.
@@ -47,7 +47,7 @@ struct SecretSetParameters {
 struct SecretUpdateParameters {
     content_type: Option<String>,
     tags: Option<Tags>,
-    attributes: Option<AttributesIn>,
+    attributes: Option<Attributes>,
 }
 
 /// Parses and validates a `SecretSetParameters` body.
@@ -96,20 +96,6 @@ pub fn parse_update(body: &[u8]) -> Result<SecretPatch, ApiError> {
     })
 }
 
-/// `SecretRestoreParameters`: the body of `POST /secrets/restore`.
-#[derive(Debug, Deserialize)]
-struct SecretRestoreParameters {
-    value: Option<String>,
-}
-
-/// Parses a `SecretRestoreParameters` body; returns the backup blob text.
-pub fn parse_restore(body: &[u8]) -> Result<String, ApiError> {
-    let params: SecretRestoreParameters = parse_json(body)?;
-    params
-        .value
-        .ok_or_else(|| ApiError::bad_parameter("The parameter 'value' is required."))
-}
-
 /// Checks an object name: `[0-9a-zA-Z-]{1,127}`.
 pub fn validate_name(name: &str) -> Result<(), ApiError> {
     let valid = !name.is_empty()
@@ -139,10 +125,11 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
         .map_err(|e| ApiError::bad_parameter(format!("The request body is invalid: {e}")))
 }
 
-fn validate_properties(
+/// Checks the properties both planes share: content type, tags, `nbf`/`exp` range.
+pub fn validate_properties(
     content_type: Option<&str>,
     tags: Option<&Tags>,
-    attributes: &AttributesIn,
+    attributes: &Attributes,
 ) -> Result<(), ApiError> {
     if let Some(ct) = content_type {
         if ct.chars().count() > MAX_CONTENT_TYPE_CHARS {

@@ -23,6 +23,10 @@ pub enum Kind {
     Secret,
     /// `GET /deletedsecrets`.
     DeletedSecret,
+    /// `GET /keys` and `GET /keys/{name}/versions`.
+    Key,
+    /// `GET /deletedkeys`.
+    DeletedKey,
 }
 
 impl Kind {
@@ -30,6 +34,19 @@ impl Kind {
         match self {
             Kind::Secret => "secret/",
             Kind::DeletedSecret => "deletedsecret/",
+            Kind::Key => "key/",
+            Kind::DeletedKey => "deletedkey/",
+        }
+    }
+
+    /// The listing of live objects (`deleted` false) or of soft-deleted ones.
+    pub fn of(object: crate::plane::Object, deleted: bool) -> Kind {
+        use crate::plane::Object;
+        match (object, deleted) {
+            (Object::Secret, false) => Kind::Secret,
+            (Object::Secret, true) => Kind::DeletedSecret,
+            (Object::Key, false) => Kind::Key,
+            (Object::Key, true) => Kind::DeletedKey,
         }
     }
 }

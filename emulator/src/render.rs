@@ -23,6 +23,8 @@ pub struct Vault<'a> {
     /// `http://host:port`, from the request's `Host`.
     pub base: &'a str,
     pub recoverable_days: u32,
+    /// The request's api-version is 7.5 or later (key attributes gain fields).
+    pub api_7_5: bool,
 }
 
 /// `SecretAttributes` as the service returns them.
@@ -153,7 +155,7 @@ impl Vault<'_> {
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> String {
+pub fn to_json<T: Serialize>(value: &T) -> String {
     // Strings, integers and string maps always serialize.
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -183,6 +185,7 @@ mod tests {
     const VAULT: Vault<'static> = Vault {
         base: "https://REDACTED.vault.azure.net",
         recoverable_days: 90,
+        api_7_5: false,
     };
 
     #[test]

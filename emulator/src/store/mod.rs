@@ -17,10 +17,12 @@
 //! `purge_delay`. These windows use the monotonic clock and are not persisted (a restart ends
 //! them).
 
+mod key;
 mod object;
 mod sqlite;
 mod types;
 
+pub use key::{KeyMeta, KeyVersion, LifetimeAction, ReleasePolicy, RotationPolicy};
 pub use sqlite::DbError;
 pub use types::{
     Backup, Clock, DeletedRecord, NewSecret, Page, Record, SecretBackup, SecretPatch,
@@ -53,6 +55,7 @@ impl<V: Version> Default for Plane<V> {
 #[derive(Debug, Default)]
 pub struct Planes {
     secrets: Plane<SecretVersion>,
+    keys: Plane<KeyVersion>,
 }
 
 /// A version type the store keeps a plane of, and how that plane is persisted.
@@ -127,6 +130,7 @@ impl Store {
         let context = |e: DbError| format!("{}: {}", path.display(), e.0);
         let planes = Planes {
             secrets: load(db.load().map_err(context)?),
+            keys: load(db.load().map_err(context)?),
         };
         let store = Self::with_db(config, Some(db), planes);
         // Anything whose purge date passed while the emulator was down goes now.
@@ -509,7 +513,8 @@ impl Store {
     /// Drops every object whose scheduled purge date has passed or whose purge has finished.
     pub fn sweep(&self) -> Result<(), StoreError> {
         let mut inner = self.lock();
-        self.sweep_plane::<SecretVersion>(&mut inner)
+        self.sweep_plane::<SecretVersion>(&mut inner)?;
+        self.sweep_plane::<KeyVersion>(&mut inner)
     }
 
     fn sweep_plane<V: Stored>(&self, inner: &mut Inner) -> Result<(), StoreError> {
