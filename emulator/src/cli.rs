@@ -5,6 +5,7 @@
 //!                   [--fault-rate F] [--fault-statuses 429,503] [--drop-rate F] [--retry-after S]
 //!                   [--recoverable-days N] [--delete-visibility-delay-ms N]
 //!                   [--recover-visibility-delay-ms N] [--purge-delay-ms N] [--require-token T]
+//!                   [--event-webhook URL]... [--event-retry-delay-ms N] [--event-max-attempts N]
 //! ```
 
 use std::fmt;
@@ -17,7 +18,7 @@ use crate::Config;
 pub const USAGE: &str = "\
 Usage: keyvault-emulator [OPTIONS]
 
-A local Azure Key Vault (secrets data plane) emulator over plain HTTP.
+A local Azure Key Vault (keys and secrets data planes) emulator over plain HTTP.
 
 Options:
   --host HOST                       address to listen on [default: 127.0.0.1]
@@ -37,12 +38,17 @@ Options:
   --recover-visibility-delay-ms N   after a recover, the secret is not live for N ms [default: 0]
   --purge-delay-ms N                after a purge, the name cannot be reused for N ms [default: 0]
   --require-token T                 accept only `Authorization: Bearer T` (default: any token)
+  --event-webhook URL               POST Key Vault Event Grid events (new versions, near expiry,
+                                    expired) to the http:// URL; repeatable
+  --event-retry-delay-ms N          first wait before retrying a failed delivery; doubled up to
+                                    30 s [default: 1000]
+  --event-max-attempts N            delivery attempts per event and webhook, 1..30 [default: 30]
   -h, --help                        print this help
   -V, --version                     print the version
 
 The first line on stdout is `keyvault-emulator listening on http://HOST:PORT`.
 Test controls: GET /_emulator/config, PUT /_emulator/faults, POST /_emulator/clock,
-GET /_emulator/stats, POST /_emulator/reset (see the README).
+GET /_emulator/stats, POST /_emulator/reset, GET /_emulator/events (see the README).
 ";
 
 /// What the command line asks for.
@@ -122,6 +128,20 @@ where
             }
             "--purge-delay-ms" => config.store.purge_delay = millis(&flag, &value()?)?,
             "--require-token" => config.require_token = Some(non_empty(&flag, value()?)?),
+            "--event-webhook" => config
+                .events
+                .webhooks
+                .push(crate::events::parse_webhook(&value()?).map_err(CliError)?),
+            "--event-retry-delay-ms" => config.events.retry_delay = millis(&flag, &value()?)?,
+            "--event-max-attempts" => {
+                let attempts: u32 = number(&flag, &value()?)?;
+                if !(1..=30).contains(&attempts) {
+                    return Err(CliError(format!(
+                        "--event-max-attempts: {attempts} is not between 1 and 30"
+                    )));
+                }
+                config.events.max_attempts = attempts;
+            }
             _ => return Err(CliError(format!("unknown argument '{flag}'"))),
         }
     }

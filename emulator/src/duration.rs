@@ -141,6 +141,27 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
+        // Every day from year 1 to 9999 follows the previous one by one calendar day.
+        let (first, last) = (days_from_civil(1, 1, 1), days_from_civil(9999, 12, 31));
+        let mut prev = civil_from_days(first - 1);
+        assert_eq!(prev, (0, 12, 31));
+        let mut leap_days = 0;
+        for days in first..=last {
+            let (y, m, d) = civil_from_days(days);
+            let (py, pm, pd) = prev;
+            let expected = if pd < days_in_month(py, pm) {
+                (py, pm, pd + 1)
+            } else if pm < 12 {
+                (py, pm + 1, 1)
+            } else {
+                (py + 1, 1, 1)
+            };
+            assert_eq!((y, m, d), expected, "day {days}");
+            assert_eq!(days_from_civil(y, m, d), days);
+            leap_days += i64::from(m == 2 && d == 29);
+            prev = (y, m, d);
+        }
+        assert_eq!(leap_days, 9999 / 4 - 9999 / 100 + 9999 / 400);
         assert_eq!(p48m.apply(i64::MAX - 10, 1), None);
     }
 }

@@ -47,7 +47,7 @@ use tokio::sync::Notify;
 
 use delivery::{backoff, delivery_headers, Outcome};
 pub use schema::{
-    civil_from_days, format_event_time, vault_name, Event, EventKind, ObjectType, DATA_VERSION,
+    format_event_time, vault_name, Event, EventKind, Object, DATA_VERSION,
     METADATA_VERSION, NEAR_EXPIRY_SECONDS,
 };
 pub use webhook::{parse_webhook, WebhookUrl};
@@ -199,7 +199,7 @@ impl Events {
     pub fn publish(&self, event: Event) {
         let (id, json) = {
             let mut log = lock(&self.inner.log);
-            let id: Arc<str> = schema::guid(&mut log.rng).into();
+            let id: Arc<str> = crate::guid::guid(log.rng.u128(..)).into();
             let json: Arc<str> = event.to_event_grid_json(&id).into();
             if log.recent.len() == LOG_CAPACITY {
                 log.recent.pop_front();
@@ -378,7 +378,7 @@ mod tests {
 
     fn event(n: u32) -> Event {
         Event {
-            object_type: ObjectType::Secret,
+            object_type: Object::Secret,
             kind: EventKind::NewVersionCreated,
             vault_url: "http://127.0.0.1:8443".into(),
             name: format!("s{n}"),

@@ -17,6 +17,8 @@ use axum::Router;
 use crate::error::{ApiError, MAX_BODY_BYTES};
 use crate::faults::{Decision, Faults};
 use crate::stats::{self, Outcome, Stats};
+use crate::guid::guid;
+use crate::lifecycle::Lifecycle;
 use crate::store::{SecretVersion, Store};
 use crate::{keys, management, objects, secrets};
 
@@ -93,6 +95,8 @@ pub struct Settings {
 #[derive(Debug)]
 pub struct Shared {
     pub store: Arc<Store>,
+    /// The policy clock and the events.
+    pub lifecycle: Lifecycle,
     pub challenge: Challenge,
     pub faults: Faults,
     pub stats: Stats,
@@ -368,27 +372,12 @@ fn add_service_headers(response: &mut Response, client_request_id: Option<Header
             HeaderValue::from_static("application/json; charset=utf-8"),
         );
     }
-    if let Ok(id) = HeaderValue::from_bytes(&random_guid()) {
+    if let Ok(id) = HeaderValue::from_str(&guid(fastrand::u128(..))) {
         headers.insert(HeaderName::from_static("x-ms-request-id"), id);
     }
     if let Some(id) = client_request_id {
         headers.insert(CLIENT_REQUEST_ID, id);
     }
-}
-
-/// A random (version 4) GUID in the usual 8-4-4-4-12 form, lower-case hex.
-fn random_guid() -> [u8; 36] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bits = (fastrand::u128(..) & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    let mut out = [b'-'; 36];
-    let mut nibble = 0;
-    for (i, byte) in out.iter_mut().enumerate() {
-        if !matches!(i, 8 | 13 | 18 | 23) {
-            *byte = HEX[((bits >> (124 - 4 * nibble)) & 0xf) as usize];
-            nibble += 1;
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -457,16 +446,5 @@ mod tests {
                 .status(),
             StatusCode::UNAUTHORIZED
         );
-    }
-
-    #[test]
-    fn guids_are_version_4() {
-        let guid = String::from_utf8(random_guid().to_vec()).unwrap();
-        let groups: Vec<usize> = guid.split('-').map(str::len).collect();
-        assert_eq!(groups, [8, 4, 4, 4, 12]);
-        assert!(guid.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
-        assert_eq!(guid.len(), 36);
-        assert_eq!(&guid[14..15], "4");
-        assert!(matches!(&guid[19..20], "8" | "9" | "a" | "b"));
     }
 }

@@ -13,13 +13,15 @@ mod error;
 pub mod events;
 mod extract;
 pub mod faults;
+mod guid;
 mod http;
 mod keys;
+mod lifecycle;
 mod management;
 mod model;
 mod objects;
 mod paging;
-mod plane;
+pub mod plane;
 mod render;
 mod secrets;
 mod stats;
@@ -40,6 +42,7 @@ use tokio::net::TcpListener;
 use tower_service::Service;
 
 pub use error::{ApiError, MAX_BODY_BYTES};
+pub use events::EventConfig;
 pub use faults::FaultConfig;
 pub use http::{Challenge, LATEST_API_VERSION, STABLE_API_VERSIONS};
 pub use store::{Store, StoreConfig};
@@ -61,6 +64,8 @@ pub struct Config {
     pub faults: FaultConfig,
     /// Accept only this bearer token; `None` accepts any.
     pub require_token: Option<String>,
+    /// Where to deliver Key Vault events (`--event-webhook`) and how.
+    pub events: EventConfig,
 }
 
 impl Default for Config {
@@ -73,6 +78,7 @@ impl Default for Config {
             data: None,
             faults: FaultConfig::default(),
             require_token: None,
+            events: EventConfig::default(),
         }
     }
 }
@@ -93,8 +99,15 @@ pub async fn bind(config: Config) -> io::Result<Server> {
     };
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
     let local_addr = listener.local_addr()?;
+    let store = Arc::new(store);
+    let events = events::Events::new(EventConfig {
+        seed: config.events.seed.or(config.store.seed),
+        ..config.events
+    });
+    let lifecycle = lifecycle::Lifecycle::new(events, format!("http://{local_addr}"), &store);
     let state = http::AppState(Arc::new(http::Shared {
-        store: Arc::new(store),
+        store,
+        lifecycle,
         challenge: config.challenge,
         faults: faults::Faults::new(config.faults, config.store.seed),
         stats: stats::Stats::default(),
@@ -136,6 +149,7 @@ impl Server {
     where
         F: Future<Output = ()> + Send + 'static,
     {
+        self.state.lifecycle.start(self.state.clone());
         let app = http::router(self.state);
         let graceful = GracefulShutdown::new();
         tokio::pin!(shutdown);

@@ -7,7 +7,10 @@
 //! | `GET`, `PUT` | `/_emulator/faults` | `{faultRate?, faultStatuses?, retryAfter?, dropRate?, seed?}` → the new fault settings |
 //! | `GET`, `POST` | `/_emulator/clock` | `{advanceSeconds}` → `{now, offsetSeconds}` |
 //! | `GET`, `DELETE` | `/_emulator/stats` | → the counters (`DELETE` zeroes them) |
-//! | `POST` | `/_emulator/reset` | → empties the vault and zeroes the counters (faults and clock stay) |
+//! | `POST` | `/_emulator/reset` | → empties the vault, zeroes the counters, clears the event log (faults and clock stay) |
+//! | `GET` | `/_emulator/events` | → the last events raised (as sent) and each webhook's delivery counters |
+//!
+//! Moving the clock applies what it makes due (rotations, expiry events) before answering.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -35,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/_emulator/clock", get(clock).post(advance_clock))
         .route("/_emulator/stats", get(stats).delete(reset_stats))
         .route("/_emulator/reset", post(reset))
+        .route("/_emulator/events", get(events))
 }
 
 fn storage(e: StoreError) -> ApiError {
@@ -105,7 +109,12 @@ async fn advance_clock(
         .store
         .advance_clock(change.advance_seconds)
         .map_err(storage)?;
+    state.lifecycle.tick(&state).await;
     Ok(json(clock_json(&state).to_string()))
+}
+
+async fn events(State(state): State<AppState>) -> Response {
+    json(state.lifecycle.events().snapshot().to_string())
 }
 
 async fn stats(State(state): State<AppState>) -> Response {
@@ -120,5 +129,6 @@ async fn reset_stats(State(state): State<AppState>) -> Response {
 async fn reset(State(state): State<AppState>) -> Result<Response, ApiError> {
     state.store.reset().map_err(storage)?;
     state.stats.reset();
+    state.lifecycle.events().clear();
     Ok(StatusCode::NO_CONTENT.into_response())
 }

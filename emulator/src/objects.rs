@@ -26,7 +26,6 @@ use crate::store::{DeletedRecord, Record, Stored, StoreError};
 
 /// A plane as the HTTP surface serves it: its kind and its response bodies.
 pub trait Served: Stored + Serialize + DeserializeOwned {
-    const OBJECT: Object;
     /// The text prefix of this plane's backup blobs.
     const BACKUP_PREFIX: &'static [u8];
     /// The bundle of one version; `full` is false where the service leaves out a secret's

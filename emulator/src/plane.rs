@@ -2,7 +2,7 @@
 //! collection names, error codes and wording.
 
 /// A secret or a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Object {
     Secret,
     Key,

@@ -20,7 +20,6 @@ use crate::render::Vault;
 use crate::store::{DeletedRecord, Record, SecretVersion};
 
 impl Served for SecretVersion {
-    const OBJECT: Object = Object::Secret;
     const BACKUP_PREFIX: &'static [u8] = b")AzureKeyVaultSecretBackupV1.keyvault-emulator";
 
     fn bundle(vault: &Vault, record: &Record<Self>, full: bool) -> String {

@@ -8,7 +8,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use keyvault_emulator::events::{parse_webhook, Event, EventConfig, EventKind, Events, ObjectType};
+use keyvault_emulator::events::{parse_webhook, Event, EventConfig, EventKind, Events, Object};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -189,7 +189,7 @@ fn config(urls: &[&str]) -> EventConfig {
 
 fn secret(name: &str) -> Event {
     Event {
-        object_type: ObjectType::Secret,
+        object_type: Object::Secret,
         kind: EventKind::NewVersionCreated,
         vault_url: "http://127.0.0.1:8443".into(),
         name: name.into(),
@@ -214,42 +214,42 @@ async fn every_event_type_is_posted_exactly_as_event_grid_does() {
     let events = Events::new(config(&[&hook.url]));
     let cases = [
         (
-            ObjectType::Secret,
+            Object::Secret,
             EventKind::NewVersionCreated,
             None,
             None,
             "SecretNewVersionCreated",
         ),
         (
-            ObjectType::Secret,
+            Object::Secret,
             EventKind::NearExpiry,
             Some(1_700_000_000),
             Some(1_798_607_785),
             "SecretNearExpiry",
         ),
         (
-            ObjectType::Secret,
+            Object::Secret,
             EventKind::Expired,
             None,
             Some(1_796_015_785),
             "SecretExpired",
         ),
         (
-            ObjectType::Key,
+            Object::Key,
             EventKind::NewVersionCreated,
             Some(-1),
             None,
             "KeyNewVersionCreated",
         ),
         (
-            ObjectType::Key,
+            Object::Key,
             EventKind::NearExpiry,
             None,
             Some(4_107_542_400),
             "KeyNearExpiry",
         ),
         (
-            ObjectType::Key,
+            Object::Key,
             EventKind::Expired,
             Some(0),
             Some(1_796_015_785),
@@ -277,7 +277,7 @@ async fn every_event_type_is_posted_exactly_as_event_grid_does() {
         let event = request.event();
         let id = event["id"].as_str().unwrap().to_owned();
         assert!(is_guid(&id), "{id}");
-        let collection = if object_type == ObjectType::Key {
+        let collection = if object_type == Object::Key {
             "keys"
         } else {
             "secrets"
@@ -297,7 +297,7 @@ async fn every_event_type_is_posted_exactly_as_event_grid_does() {
             id = id,
             event_type = event_type,
             collection = collection,
-            object_type = if object_type == ObjectType::Key {
+            object_type = if object_type == Object::Key {
                 "Key"
             } else {
                 "Secret"

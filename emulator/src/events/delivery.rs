@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use hyper::header::{CONTENT_LENGTH, HOST};
 use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -97,11 +97,7 @@ pub async fn post(
         .header(HOST, hook.authority.as_str())
         .header(CONTENT_LENGTH, body.len());
     for (name, value) in headers {
-        if name.eq_ignore_ascii_case(CONTENT_TYPE.as_str()) {
-            request = request.header(CONTENT_TYPE, value.as_str());
-        } else {
-            request = request.header(*name, value.as_str());
-        }
+        request = request.header(*name, value.as_str());
     }
     let request = match request.body(Full::new(body)) {
         Ok(request) => request,

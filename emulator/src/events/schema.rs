@@ -30,30 +30,8 @@
 
 use serde::Serialize;
 
-/// What kind of Key Vault object an event is about (`data.ObjectType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ObjectType {
-    Key,
-    Secret,
-}
-
-impl ObjectType {
-    /// `data.ObjectType`, and the middle of `eventType`: `Key`, `Secret`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectType::Key => "Key",
-            ObjectType::Secret => "Secret",
-        }
-    }
-
-    /// The collection in the object's id: `keys`, `secrets`.
-    pub fn collection(self) -> &'static str {
-        match self {
-            ObjectType::Key => "keys",
-            ObjectType::Secret => "secrets",
-        }
-    }
-}
+use crate::duration::civil_from_days;
+pub use crate::plane::Object;
 
 /// Which of the three Key Vault events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,7 +62,7 @@ pub const NEAR_EXPIRY_SECONDS: i64 = 30 * 86_400;
 /// One Key Vault event, as the emulator's store sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    pub object_type: ObjectType,
+    pub object_type: Object,
     pub kind: EventKind,
     /// The vault's base URL as clients address it, e.g. `http://127.0.0.1:8443` (a trailing
     /// `/` is ignored).
@@ -106,7 +84,7 @@ impl Event {
     pub fn event_type(&self) -> String {
         format!(
             "Microsoft.KeyVault.{}{}",
-            self.object_type.as_str(),
+            self.object_type.title(),
             self.kind.suffix()
         )
     }
@@ -147,7 +125,7 @@ impl Event {
             data: Data {
                 id: self.object_id(),
                 vault_name: self.vault_name(),
-                object_type: self.object_type.as_str(),
+                object_type: self.object_type.title(),
                 object_name: &self.name,
                 version: &self.version,
                 nbf: self.not_before,
@@ -249,71 +227,9 @@ pub fn format_event_time(unix_seconds: i64) -> String {
     )
 }
 
-/// (year, month 1..=12, day 1..=31) of a count of days since 1970-01-01 in the proleptic
-/// Gregorian calendar. Howard Hinnant's `civil_from_days`
-/// (<https://howardhinnant.github.io/date_algorithms.html#civil_from_days>): eras of 400 years
-/// (146,097 days) starting on March 1st, so the leap day is the last day of a "year".
-/// Exact for |days| up to about 2^60; callers pass far smaller values.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468; // shift the epoch to 0000-03-01
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // day of era, 0..=146_096
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..=399
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of (March-based) year, 0..=365
-    let mp = (5 * doy + 2) / 153; // March-based month, 0..=11
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    // Both are small and positive by construction.
-    (year, month as u32, day as u32)
-}
-
-/// A random version-4 GUID, lower case, as Event Grid event ids are.
-pub fn guid(rng: &mut fastrand::Rng) -> String {
-    let mut b = [0u8; 16];
-    for byte in &mut b {
-        *byte = rng.u8(..);
-    }
-    b[6] = (b[6] & 0x0f) | 0x40; // version 4
-    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Days since 1970-01-01 of a civil date (the inverse, for checking).
-    fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let m = i64::from(m);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
-    fn is_leap(y: i64) -> bool {
-        (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    }
-
-    fn month_len(y: i64, m: u32) -> u32 {
-        match m {
-            2 if is_leap(y) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        }
-    }
 
     #[test]
     fn event_times_known_dates() {
@@ -344,36 +260,6 @@ mod tests {
         }
     }
 
-    /// Every day from year 1 to 9999 follows the previous one by exactly one calendar day,
-    /// and converts back to the same day count.
-    #[test]
-    fn civil_from_days_walks_the_calendar() {
-        let first = MIN_TIME.div_euclid(86_400);
-        let last = MAX_TIME.div_euclid(86_400);
-        assert_eq!(civil_from_days(first), (1, 1, 1));
-        assert_eq!(civil_from_days(last), (9999, 12, 31));
-        let mut prev = civil_from_days(first - 1);
-        assert_eq!(prev, (0, 12, 31));
-        let mut leap_days = 0;
-        for days in first..=last {
-            let (y, m, d) = civil_from_days(days);
-            let (py, pm, pd) = prev;
-            let expected = if pd < month_len(py, pm) {
-                (py, pm, pd + 1)
-            } else if pm < 12 {
-                (py, pm + 1, 1)
-            } else {
-                (py + 1, 1, 1)
-            };
-            assert_eq!((y, m, d), expected, "day {days}");
-            assert_eq!(days_from_civil(y, m, d), days);
-            leap_days += u32::from(m == 2 && d == 29);
-            prev = (y, m, d);
-        }
-        // 2424 leap years in 1..=9999: 9999/4 - 9999/100 + 9999/400.
-        assert_eq!(leap_days, 2499 - 99 + 24);
-    }
-
     #[test]
     fn vault_names() {
         for (url, name) in [
@@ -393,33 +279,9 @@ mod tests {
     }
 
     #[test]
-    fn guids_are_version_4() {
-        let mut rng = fastrand::Rng::with_seed(7);
-        let a = guid(&mut rng);
-        let b = guid(&mut rng);
-        assert_ne!(a, b);
-        for g in [a, b] {
-            let parts: Vec<&str> = g.split('-').collect();
-            assert_eq!(
-                parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
-                [8, 4, 4, 4, 12]
-            );
-            assert!(g
-                .chars()
-                .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
-            assert!(parts[2].starts_with('4'));
-            assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"));
-        }
-        assert_eq!(
-            guid(&mut fastrand::Rng::with_seed(1)),
-            guid(&mut fastrand::Rng::with_seed(1))
-        );
-    }
-
-    #[test]
     fn event_grid_json_is_exact() {
         let mut event = Event {
-            object_type: ObjectType::Secret,
+            object_type: Object::Secret,
             kind: EventKind::NewVersionCreated,
             vault_url: "http://127.0.0.1:8443/".into(),
             name: "newsecret".into(),
@@ -441,7 +303,7 @@ mod tests {
                 r#""dataVersion":"1","metadataVersion":"1"}"#
             )
         );
-        event.object_type = ObjectType::Key;
+        event.object_type = Object::Key;
         event.kind = EventKind::NearExpiry;
         event.vault_url = "http://myvault.localhost:8443".into();
         event.not_before = None;

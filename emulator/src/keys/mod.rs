@@ -22,14 +22,12 @@ use crate::error::ApiError;
 use crate::extract::{json, read_body, ObjectPath, VaultBase};
 use crate::http::{AppState, MAX_BACKUP_BODY_BYTES};
 use crate::objects::{self, live_error, Served};
-use crate::plane::Object;
 use crate::render::Vault;
 use crate::store::{DeletedRecord, KeyMeta, KeyVersion, Record, RotationPolicy, StoreError};
 
 use model::{KeyProperties, KeySpec};
 
 impl Served for KeyVersion {
-    const OBJECT: Object = Object::Key;
     const BACKUP_PREFIX: &'static [u8] = b"&AzureKeyVaultKeyBackupV1.keyvault-emulator";
 
     fn bundle(vault: &Vault, record: &Record<Self>, _full: bool) -> String {
@@ -128,6 +126,7 @@ fn add_key(
             updated: now,
             exportable: properties.exportable.unwrap_or(false),
             release_policy: properties.release_policy,
+            rsa_crv: properties.rsa_crv,
         })
         .map_err(live_error::<K>(path))
 }
@@ -237,6 +236,7 @@ pub async fn rotate(state: &AppState, name: &str) -> Result<Record<K>, StoreErro
         updated: now,
         exportable: old.exportable,
         release_policy: old.release_policy,
+        rsa_crv: None,
     })
 }
 

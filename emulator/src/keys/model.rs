@@ -63,6 +63,9 @@ pub struct KeyProperties {
     pub expires: Option<i64>,
     pub exportable: Option<bool>,
     pub release_policy: Option<ReleasePolicy>,
+    /// A `crv` an RSA import's JWK carried: the service keeps it and answers it back (recorded:
+    /// the C++ ImportKey test sends `"crv":"P-521"` with an RSA key and gets it echoed).
+    pub rsa_crv: Option<String>,
 }
 
 /// How to make a new key: its type and size.
@@ -167,13 +170,19 @@ pub fn parse_import(body: &[u8]) -> Result<(JsonWebKey, bool, KeyProperties), Ap
         .key
         .ok_or_else(|| ApiError::bad_parameter("The parameter 'key' is required."))?;
     let jwk = JsonWebKey::from_value(&key)?;
-    let properties = properties(
+    let mut properties = properties(
         jwk.key_ops.clone(),
         params.attributes,
         params.tags,
         params.release_policy,
         true,
     )?;
+    if let Some(crv) = &jwk.crv {
+        Curve::parse(crv)?;
+        if jwk.kty.as_deref().is_some_and(|kty| KeyType::parse(kty).is_ok_and(KeyType::is_rsa)) {
+            properties.rsa_crv = Some(crv.clone());
+        }
+    }
     Ok((jwk, params.hsm.unwrap_or(false), properties))
 }
 
@@ -234,6 +243,7 @@ fn properties(
         expires: attributes.common.exp,
         exportable: attributes.exportable,
         release_policy,
+        rsa_crv: None,
     })
 }
 

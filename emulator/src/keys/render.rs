@@ -55,7 +55,8 @@ struct Key<'a> {
     attributes: Attributes,
     #[serde(skip_serializing_if = "Option::is_none")]
     tags: Option<&'a Tags>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Snake case on the wire, unlike the fields around it (spec `KeyBundle.release_policy`).
+    #[serde(rename = "release_policy", skip_serializing_if = "Option::is_none")]
     release_policy: Option<&'a ReleasePolicy>,
 }
 
@@ -84,6 +85,9 @@ impl Vault<'_> {
             jwk.kid = Some(id);
             jwk.kty = Some(v.kty.as_str().to_owned());
             jwk.key_ops = Some(v.key_ops.clone());
+            if v.rsa_crv.is_some() {
+                jwk.crv.clone_from(&v.rsa_crv);
+            }
             (None, Some(jwk))
         } else {
             (Some(id), None)

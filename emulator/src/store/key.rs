@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::sqlite::{json, DbError, Table};
 use super::{Plane, Planes, Stored, Tags, Version};
 use crate::crypto::{JsonWebKey, KeyPair, KeyType};
+use crate::plane::Object;
 
 /// A key's release policy, kept as sent (`data` is base64url text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +36,8 @@ pub struct KeyVersion {
     pub updated: i64,
     pub exportable: bool,
     pub release_policy: Option<ReleasePolicy>,
+    /// The `crv` an RSA import carried, answered back as the service does.
+    pub rsa_crv: Option<String>,
 }
 
 impl KeyVersion {
@@ -79,6 +82,7 @@ pub struct KeyMeta {
 
 impl Version for KeyVersion {
     type Meta = KeyMeta;
+    const OBJECT: Object = Object::Key;
 
     fn id(&self) -> &str {
         &self.version
@@ -86,6 +90,14 @@ impl Version for KeyVersion {
 
     fn set_updated(&mut self, secs: i64) {
         self.updated = secs;
+    }
+
+    fn validity(&self) -> (Option<i64>, Option<i64>) {
+        (self.not_before, self.expires)
+    }
+
+    fn created(&self) -> i64 {
+        self.created
     }
 }
 
@@ -119,6 +131,8 @@ struct StoredKey {
     exportable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     release_policy: Option<ReleasePolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rsa_crv: Option<String>,
 }
 
 impl From<KeyVersion> for StoredKey {
@@ -136,6 +150,7 @@ impl From<KeyVersion> for StoredKey {
             updated: v.updated,
             exportable: v.exportable,
             release_policy: v.release_policy,
+            rsa_crv: v.rsa_crv,
         }
     }
 }
@@ -162,6 +177,7 @@ impl TryFrom<StoredKey> for KeyVersion {
             updated: s.updated,
             exportable: s.exportable,
             release_policy: s.release_policy,
+            rsa_crv: s.rsa_crv,
         })
     }
 }

@@ -32,10 +32,34 @@ pub use types::{
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use object::{Now, Object, Seen, State};
+
+use crate::plane;
+
+/// A version `add_version` just stored (create, import, set, rotate; not restore): what the
+/// `*NewVersionCreated` events carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVersion {
+    pub object: plane::Object,
+    pub name: String,
+    pub version: String,
+    pub not_before: Option<i64>,
+    pub expires: Option<i64>,
+    /// When it was stored (the emulator clock).
+    pub time: i64,
+}
+
+/// Told of every new version, after the store has released its lock.
+struct Observer(Box<dyn Fn(NewVersion) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
+}
 
 /// The objects of one plane, keyed by upper-cased name.
 #[derive(Debug)]
@@ -89,6 +113,7 @@ pub struct Store {
     inner: Mutex<Inner>,
     clock: Clock,
     config: StoreConfig,
+    observer: OnceLock<Observer>,
 }
 
 /// The lookup and sort key of a name.
@@ -146,6 +171,26 @@ impl Store {
             inner: Mutex::new(Inner { rng, planes, db }),
             clock: Clock::default(),
             config,
+            observer: OnceLock::new(),
+        }
+    }
+
+    /// Calls `observer` with every version stored from now on (once set, it stays).
+    pub fn observe(&self, observer: impl Fn(NewVersion) + Send + Sync + 'static) {
+        let _ = self.observer.set(Observer(Box::new(observer)));
+    }
+
+    /// Calls `visit` with the name, latest version and object data of every live object of a
+    /// plane, in name order, under the store's lock (so `visit` must not call the store).
+    pub fn visit_latest<V: Stored>(&self, mut visit: impl FnMut(&str, &V, &V::Meta)) {
+        let now = self.now();
+        let inner = self.lock();
+        for object in V::plane(&inner.planes).objects.values() {
+            if object.seen(now) == Seen::Live {
+                if let Some(latest) = object.versions.last() {
+                    visit(&object.name, latest, &object.meta);
+                }
+            }
         }
     }
 
@@ -217,6 +262,18 @@ impl Store {
                 let object = Object::new(stored_name, vec![stored], State::Live, V::Meta::default());
                 objects.insert(key, object);
             }
+        }
+        drop(inner);
+        if let Some(Observer(observe)) = self.observer.get() {
+            let (not_before, expires) = record.version.validity();
+            observe(NewVersion {
+                object: V::OBJECT,
+                name: record.name.clone(),
+                version: record.version.id().to_owned(),
+                not_before,
+                expires,
+                time: now.secs,
+            });
         }
         Ok(record)
     }

@@ -11,15 +11,22 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::sqlite;
+use crate::plane::Object;
 
 /// One version of a stored object (a secret's or a key's): what the store needs to know of it.
 pub trait Version: Clone + Debug + Send + 'static {
     /// What belongs to the object rather than to one version (a key's rotation policy).
     type Meta: Clone + Debug + Default + PartialEq + Send + Serialize + DeserializeOwned + 'static;
+    /// The plane's kind of object.
+    const OBJECT: Object;
     /// The 32-hex version id, lower-case.
     fn id(&self) -> &str;
     /// Sets the time of the last change (every PATCH bumps it).
     fn set_updated(&mut self, secs: i64);
+    /// `nbf` and `exp`, Unix seconds.
+    fn validity(&self) -> (Option<i64>, Option<i64>);
+    /// When the version was made, Unix seconds.
+    fn created(&self) -> i64;
 }
 
 /// Tags of a secret version, as given by the caller.
@@ -42,6 +49,7 @@ pub struct SecretVersion {
 
 impl Version for SecretVersion {
     type Meta = ();
+    const OBJECT: Object = Object::Secret;
 
     fn id(&self) -> &str {
         &self.version
@@ -49,6 +57,14 @@ impl Version for SecretVersion {
 
     fn set_updated(&mut self, secs: i64) {
         self.updated = secs;
+    }
+
+    fn validity(&self) -> (Option<i64>, Option<i64>) {
+        (self.not_before, self.expires)
+    }
+
+    fn created(&self) -> i64 {
+        self.created
     }
 }
 
