@@ -251,6 +251,22 @@ mod tests {
             panic!("expected Run");
         };
         assert_eq!(options.config.faults.retry_after, None);
+        let Ok(Command::Run(options)) = run(&[
+            "--event-webhook",
+            "http://127.0.0.1:9000/hook",
+            "--event-webhook=http://localhost/other",
+            "--event-retry-delay-ms",
+            "20",
+            "--event-max-attempts",
+            "3",
+        ]) else {
+            panic!("expected Run");
+        };
+        let events = options.config.events;
+        let urls: Vec<&str> = events.webhooks.iter().map(|w| w.url.as_str()).collect();
+        assert_eq!(urls, ["http://127.0.0.1:9000/hook", "http://localhost/other"]);
+        assert_eq!(events.retry_delay, Duration::from_millis(20));
+        assert_eq!(events.max_attempts, 3);
     }
 
     #[test]
@@ -268,6 +284,10 @@ mod tests {
             &["--delete-visibility-delay-ms", "-1"],
             &["--data", ""],
             &["--require-token="],
+            &["--event-webhook", "https://example.com/hook"],
+            &["--event-webhook", "not a url"],
+            &["--event-max-attempts", "0"],
+            &["--event-max-attempts", "31"],
             &["--bogus"],
         ] {
             assert!(run(args).is_err(), "{args:?}");

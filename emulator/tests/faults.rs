@@ -71,6 +71,26 @@ fn injected_failures_happen_before_any_state_change() {
 }
 
 #[test]
+fn faults_and_cors_cover_the_keys_plane() {
+    let server = faulty(1.0, 0.0, 9);
+    for i in 0..10 {
+        let create = server.post(&format!("/keys/k{i}/create?{API}"), r#"{"kty":"EC"}"#);
+        assert!(matches!(create.status, 429 | 503), "{}", create.status);
+        let sign = server.post(&format!("/keys/k{i}//sign?{API}"), r#"{"alg":"ES256","value":"AA"}"#);
+        assert!(matches!(sign.status, 429 | 503), "{}", sign.status);
+    }
+    let preflight = server.request("OPTIONS", "/keys/k0/create", &[], None);
+    assert_eq!(preflight.status, 204);
+    set_faults(&server, json!({"faultRate": 0}));
+    // Nothing a faulted request asked for happened.
+    let listed = server.get(&format!("/keys?{API}"));
+    assert_eq!(listed.json()["value"], json!([]));
+    let created = server.post(&format!("/keys/k0/create?{API}"), r#"{"kty":"EC"}"#);
+    assert_eq!(created.status, 200);
+    assert_eq!(created.header("access-control-allow-origin"), Some("*"));
+}
+
+#[test]
 fn dropped_connections_get_no_response_at_all() {
     let server = faulty(0.0, 1.0, 1);
     let request = format!(
