@@ -27,19 +27,25 @@ pub struct Vault<'a> {
     pub api_7_5: bool,
 }
 
-/// `SecretAttributes` as the service returns them.
+/// `SecretAttributes` / `KeyAttributes` as the service returns them.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Attributes {
-    enabled: bool,
+pub struct Attributes {
+    pub enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    nbf: Option<i64>,
+    pub nbf: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    exp: Option<i64>,
-    created: i64,
-    updated: i64,
-    recovery_level: &'static str,
-    recoverable_days: u32,
+    pub exp: Option<i64>,
+    pub created: i64,
+    pub updated: i64,
+    pub recovery_level: &'static str,
+    pub recoverable_days: u32,
+    /// Keys, api-version 7.5 and later.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exportable: Option<bool>,
+    /// Keys, api-version 7.5 and later: `"0"` software, `"2"` HSM-protected (as observed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hsm_platform: Option<&'static str>,
 }
 
 /// One secret version as a bundle or list item; which fields appear is set by the builder.
@@ -80,6 +86,26 @@ pub fn recovery_level(recoverable_days: u32) -> &'static str {
 }
 
 impl Vault<'_> {
+    /// The attributes every object has (keys add theirs).
+    pub fn attributes(
+        &self,
+        enabled: bool,
+        (nbf, exp): (Option<i64>, Option<i64>),
+        (created, updated): (i64, i64),
+    ) -> Attributes {
+        Attributes {
+            enabled,
+            nbf,
+            exp,
+            created,
+            updated,
+            recovery_level: recovery_level(self.recoverable_days),
+            recoverable_days: self.recoverable_days,
+            exportable: None,
+            hsm_platform: None,
+        }
+    }
+
     fn secret<'r>(
         &self,
         record: &'r SecretRecord,
@@ -99,15 +125,7 @@ impl Vault<'_> {
             value: with_value.then_some(v.value.as_str()),
             content_type: v.content_type.as_deref(),
             id,
-            attributes: Attributes {
-                enabled: v.enabled,
-                nbf: v.not_before,
-                exp: v.expires,
-                created: v.created,
-                updated: v.updated,
-                recovery_level: recovery_level(self.recoverable_days),
-                recoverable_days: self.recoverable_days,
-            },
+            attributes: self.attributes(v.enabled, (v.not_before, v.expires), (v.created, v.updated)),
             tags: v.tags.as_ref(),
         }
     }

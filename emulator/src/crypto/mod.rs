@@ -72,6 +72,18 @@ pub use keypair::KeyPair;
 
 use rand_core::{OsRng, RngCore};
 
+/// Every operation a key may allow (`key_ops`).
+pub const KEY_OPS: [&str; 8] = [
+    "encrypt",
+    "decrypt",
+    "sign",
+    "verify",
+    "wrapKey",
+    "unwrapKey",
+    "import",
+    "export",
+];
+
 /// `kty` of a Key Vault key the emulator can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyType {
@@ -123,19 +135,13 @@ impl KeyType {
         }
     }
 
-    /// `key_ops` the service gives a key created or imported without `key_ops`.
+    /// `key_ops` the service gives a key created or imported without `key_ops`: RSA
+    /// encrypt decrypt sign verify wrapKey unwrapKey, EC sign verify.
     pub fn default_key_ops(self) -> &'static [&'static str] {
         if self.is_rsa() {
-            &[
-                "encrypt",
-                "decrypt",
-                "sign",
-                "verify",
-                "wrapKey",
-                "unwrapKey",
-            ]
+            &KEY_OPS[..6]
         } else {
-            &["sign", "verify"]
+            &KEY_OPS[2..4]
         }
     }
 }

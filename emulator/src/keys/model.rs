@@ -7,23 +7,11 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::crypto::{b64url_decode, CryptoError, Curve, JsonWebKey, KeyType};
+use crate::crypto::{b64url_decode, CryptoError, Curve, JsonWebKey, KeyType, KEY_OPS};
 use crate::duration;
 use crate::error::ApiError;
 use crate::model::{parse_json, validate_properties, Attributes};
 use crate::store::{LifetimeAction, ReleasePolicy, Tags};
-
-/// Every operation a key may allow (`key_ops`).
-pub const KEY_OPS: [&str; 8] = [
-    "encrypt",
-    "decrypt",
-    "sign",
-    "verify",
-    "wrapKey",
-    "unwrapKey",
-    "import",
-    "export",
-];
 
 /// The service's default `contentType` of a release policy.
 const RELEASE_POLICY_CONTENT_TYPE: &str = "application/json; charset=utf-8";

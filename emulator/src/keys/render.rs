@@ -14,29 +14,10 @@
 use serde::Serialize;
 
 use crate::crypto::JsonWebKey;
-use crate::render::{recovery_level, to_json, Vault};
+use crate::render::{to_json, Attributes, Vault};
 use crate::store::{DeletedRecord, KeyVersion, Record, ReleasePolicy, RotationPolicy, Tags};
 
 use super::model::default_notify;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Attributes {
-    enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nbf: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exp: Option<i64>,
-    created: i64,
-    updated: i64,
-    recovery_level: &'static str,
-    recoverable_days: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exportable: Option<bool>,
-    /// `"0"` software, `"2"` HSM-protected (as observed on 7.5+ responses).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hsm_platform: Option<&'static str>,
-}
 
 /// A bundle, a deleted bundle or a list item: which fields appear is set by the builder.
 #[derive(Serialize)]
@@ -99,17 +80,11 @@ impl Vault<'_> {
             kid,
             key,
             attributes: Attributes {
-                enabled: v.enabled,
-                nbf: v.not_before,
-                exp: v.expires,
-                created: v.created,
-                updated: v.updated,
-                recovery_level: recovery_level(self.recoverable_days),
-                recoverable_days: self.recoverable_days,
                 exportable: self.api_7_5.then_some(v.exportable),
                 hsm_platform: self
                     .api_7_5
                     .then_some(if v.kty.is_hsm() { "2" } else { "0" }),
+                ..self.attributes(v.enabled, (v.not_before, v.expires), (v.created, v.updated))
             },
             tags: v.tags.as_ref(),
             release_policy: if bundle { v.release_policy.as_ref() } else { None },
