@@ -1,5 +1,6 @@
-//! Replays every call of the real-service recordings in `tests/recordings/` (Azure SDK for C++
-//! live tests, api-version 7.3; see `recordings/SOURCES.md`) against a fresh emulator and
+//! Replays every call of the real-service secrets recordings in `tests/recordings/`
+//! (`KeyVaultSecretClientTest.*`: Azure SDK for C++ live tests, api-version 7.3; see
+//! `recordings/SOURCES.md`; the keys recordings are `replay_keys.rs`'s) against a fresh emulator and
 //! compares, call by call: the status, the error code / inner code / message, the set of JSON
 //! field paths with their JSON types (so times must be integers), the shapes of `id`,
 //! `recoveryId` and `nextLink` URLs with the host normalised, and the response headers.
@@ -13,99 +14,18 @@
 //! call is repeated until the recorded status comes, as the C++ poller did.
 
 mod common;
+mod replay_support;
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::time::Duration;
 
-use common::{Resp, TestServer, TOKEN};
+use common::TestServer;
 use keyvault_emulator::{Config, StoreConfig};
+use replay_support::{
+    compare_headers, compare_page, normalize_url, recordings, replay_path, send, shape_of,
+    url_shape, version_in, Call,
+};
 use serde_json::{json, Map, Value};
-
-/// Response headers that are specific to the real deployment.
-const DEPLOYMENT_HEADERS: &[&str] = &["x-ms-keyvault-network-info", "x-powered-by"];
-
-type Shape = BTreeSet<(String, &'static str)>;
-
-fn shape(value: &Value, path: &str, out: &mut Shape) {
-    let kind = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "float",
-        Value::String(_) => "string",
-        Value::Array(items) => {
-            for item in items {
-                shape(item, &format!("{path}[]"), out);
-            }
-            "array"
-        }
-        Value::Object(map) => {
-            for (key, v) in map {
-                // Tag names are data, not fields.
-                let key = if path.ends_with("tags") { "*" } else { key };
-                shape(v, &format!("{path}.{key}"), out);
-            }
-            "object"
-        }
-    };
-    out.insert((path.to_owned(), kind));
-}
-
-fn shape_of(value: &Value) -> Shape {
-    let mut out = Shape::new();
-    shape(value, "", &mut out);
-    out
-}
-
-/// `https://x.vault.azure.net[:443]` or `http://127.0.0.1:PORT` → `{vault}`; 32-hex segments →
-/// `{version}`; the skiptoken → `{token}`.
-fn normalize_url(url: &str) -> String {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let segments: Vec<String> = path
-        .split('/')
-        .map(|s| {
-            if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-                "{version}".to_owned()
-            } else {
-                s.to_owned()
-            }
-        })
-        .collect();
-    let query: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| match p.split_once('=') {
-            Some(("$skiptoken", _)) => "$skiptoken={token}".to_owned(),
-            _ => p.to_owned(),
-        })
-        .collect();
-    let mut out = format!("{{vault}}{}", segments.join("/"));
-    if !query.is_empty() {
-        out.push('?');
-        out.push_str(&query.join("&"));
-    }
-    out
-}
-
-/// Like [`normalize_url`], also replacing the object name: the shape of a list item's id.
-fn url_shape(url: &str) -> String {
-    let normalized = normalize_url(url);
-    let mut parts: Vec<&str> = normalized.split('/').collect();
-    if parts.len() >= 3 {
-        parts[2] = "{name}";
-    }
-    parts.join("/")
-}
-
-/// The path and query of a recorded URL (`https://REDACTED.vault.azure.net/secrets?...`).
-fn path_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/')
-        .map_or("/".to_owned(), |i| rest[i..].to_owned())
-}
 
 /// The request body the recorded response implies (bodies are not recorded).
 fn body_for(
@@ -142,12 +62,6 @@ fn body_for(
     Some(Value::Object(body).to_string())
 }
 
-fn version_in(id: &str) -> Option<&str> {
-    id.rsplit('/')
-        .next()
-        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 struct Replay<'a> {
     file: &'a str,
     server: TestServer,
@@ -159,68 +73,24 @@ struct Replay<'a> {
 }
 
 impl Replay<'_> {
-    fn send(&self, method: &str, path: &str, client_id: Option<&str>, body: Option<&str>) -> Resp {
-        let mut headers = vec![
-            ("authorization", TOKEN),
-            ("content-type", "application/json"),
-        ];
-        if let Some(id) = client_id {
-            headers.push(("x-ms-client-request-id", id));
-        }
-        self.server.request(method, path, &headers, body)
-    }
-
     fn call(&mut self, index: usize, record: &Value) {
-        let method = record["Method"].as_str().expect("Method");
-        let url = record["Url"].as_str().expect("Url");
-        let response = &record["Response"];
-        let status: u16 = response["STATUS_CODE"]
-            .as_str()
-            .expect("status")
-            .parse()
-            .expect("status");
-        let recorded_body: Value = match response["BODY"].as_str() {
-            Some(text) if !text.is_empty() => serde_json::from_str(text).expect("recorded JSON"),
-            _ => Value::Null,
+        let call = Call::of(record);
+        let at = format!("{} #{index}: {} {}", self.file, call.method, call.url);
+        let Some(path) = replay_path(
+            call.url,
+            &self.server,
+            self.last_next_link.as_deref(),
+            &self.versions,
+        ) else {
+            // The recorded vault had more secrets than this replay creates.
+            self.skipped += 1;
+            return;
         };
-        let at = format!("{} #{index}: {method} {url}", self.file);
-
-        let mut path = path_of(url);
-        if path.contains("$skiptoken=") {
-            match &self.last_next_link {
-                Some(next) => {
-                    path = next
-                        .strip_prefix(&self.server.url)
-                        .expect("own nextLink")
-                        .to_owned()
-                }
-                None => {
-                    // The recorded vault had more secrets than this replay creates.
-                    self.skipped += 1;
-                    return;
-                }
-            }
-        }
-        for (recorded, ours) in &self.versions {
-            path = path.replace(recorded.as_str(), ours);
-        }
-        let body = body_for(method, &path, &recorded_body, self.last_backup.as_deref());
-        let client_id = record["Headers"]["x-ms-client-request-id"].as_str();
-
-        let started = Instant::now();
-        let resp = loop {
-            let resp = self.send(method, &path, client_id, body.as_deref());
-            // The recorded poller saw the service's eventual consistency: wait it out.
-            if resp.status == status
-                || method != "GET"
-                || started.elapsed() > Duration::from_secs(3)
-            {
-                break resp;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        };
+        let (method, status, recorded_body) = (call.method, call.status, &call.body);
+        let body = body_for(method, &path, recorded_body, self.last_backup.as_deref());
+        let resp = send(&self.server, &call, &path, body.as_deref());
         assert_eq!(resp.status, status, "{at}: {}", resp.body);
-        self.compare_headers(&at, response, &resp, client_id);
+        compare_headers(&at, call.response, &resp, call.client_id);
 
         let ours: Value = if resp.body.is_empty() {
             Value::Null
@@ -228,11 +98,11 @@ impl Replay<'_> {
             resp.json()
         };
         if status >= 400 {
-            assert_eq!(ours, recorded_body, "{at}: error body");
+            assert_eq!(&ours, recorded_body, "{at}: error body");
         } else if recorded_body.get("nextLink").is_some() {
-            self.compare_list(&at, &recorded_body, &ours);
+            self.last_next_link = compare_page(&at, recorded_body, &ours, "id", &[]);
         } else if !recorded_body.is_null() {
-            self.compare_object(&at, &recorded_body, &ours);
+            self.compare_object(&at, recorded_body, &ours);
         } else {
             assert!(ours.is_null(), "{at}: {ours}");
         }
@@ -244,39 +114,6 @@ impl Replay<'_> {
             self.last_backup = Some(blob.to_owned());
         }
         self.compared += 1;
-    }
-
-    fn compare_headers(&self, at: &str, recorded: &Value, resp: &Resp, client_id: Option<&str>) {
-        for (name, value) in recorded.as_object().expect("response") {
-            if name == "BODY"
-                || name == "STATUS_CODE"
-                || DEPLOYMENT_HEADERS.contains(&name.as_str())
-            {
-                continue;
-            }
-            let ours = resp
-                .header(name)
-                .unwrap_or_else(|| panic!("{at}: no {name} header"));
-            if matches!(
-                name.as_str(),
-                "cache-control"
-                    | "pragma"
-                    | "expires"
-                    | "content-type"
-                    | "strict-transport-security"
-                    | "x-content-type-options"
-            ) {
-                assert_eq!(ours, value.as_str().unwrap(), "{at}: {name}");
-            }
-        }
-        if resp.status == 204 {
-            assert_eq!(resp.header("content-type"), None, "{at}");
-        }
-        assert_eq!(
-            resp.header("x-ms-client-request-id"),
-            client_id,
-            "{at}: echo"
-        );
     }
 
     /// A bundle: the same field paths and types, the same ids (host normalised); learns the
@@ -317,65 +154,21 @@ impl Replay<'_> {
             assert_eq!(purge - deleted, recorded_gap, "{at}: retention");
         }
     }
-
-    /// A list page: item fields a subset of the recorded items' fields, id and nextLink shapes.
-    fn compare_list(&mut self, at: &str, recorded: &Value, ours: &Value) {
-        let without_next =
-            |s: Shape| -> Shape { s.into_iter().filter(|(p, _)| p != ".nextLink").collect() };
-        let ours_shape = without_next(shape_of(ours));
-        let recorded_shape = without_next(shape_of(recorded));
-        assert!(
-            ours_shape.is_subset(&recorded_shape),
-            "{at}: fields not in the recording: {:?}",
-            ours_shape.difference(&recorded_shape).collect::<Vec<_>>()
-        );
-        let item_ids = |v: &Value| -> BTreeSet<String> {
-            v["value"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| url_shape(i["id"].as_str().unwrap()))
-                .collect()
-        };
-        let recorded_ids = item_ids(recorded);
-        for id in item_ids(ours) {
-            assert!(
-                recorded_ids.contains(&id),
-                "{at}: id shape {id} vs {recorded_ids:?}"
-            );
-        }
-        match (&ours["nextLink"], &recorded["nextLink"]) {
-            (Value::String(o), Value::String(r)) => {
-                assert_eq!(normalize_url(o), normalize_url(r), "{at}: nextLink");
-            }
-            (Value::String(o), Value::Null) => panic!("{at}: nextLink {o} where the service ended"),
-            (Value::Null, _) => {}
-            (other, _) => panic!("{at}: nextLink {other}"),
-        }
-        self.last_next_link = ours["nextLink"].as_str().map(str::to_owned);
-        if recorded["value"].as_array().is_some_and(|v| v.is_empty()) {
-            assert_eq!(ours["value"], json!([]), "{at}");
-        }
-    }
 }
 
 #[test]
 fn the_emulator_answers_every_recorded_call_like_the_service() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recordings");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("recordings")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 7, "{files:?}");
+    let files = recordings("KeyVaultSecretClientTest.");
+    assert_eq!(
+        files.len(),
+        7,
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     let (mut compared, mut skipped) = (0, 0);
-    for file in &files {
-        let text = std::fs::read_to_string(file).expect("read");
-        let recording: Value = serde_json::from_str(&text).expect("JSON");
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    for (name, records) in &files {
         let mut replay = Replay {
-            file: &name,
+            file: name,
             server: TestServer::start_with(Config {
                 store: StoreConfig {
                     delete_visibility_delay: Duration::from_millis(150),
@@ -390,12 +183,7 @@ fn the_emulator_answers_every_recorded_call_like_the_service() {
             compared: 0,
             skipped: 0,
         };
-        for (i, record) in recording["networkCallRecords"]
-            .as_array()
-            .expect("records")
-            .iter()
-            .enumerate()
-        {
+        for (i, record) in records.iter().enumerate() {
             replay.call(i, record);
         }
         assert!(replay.compared > 0, "{name}");

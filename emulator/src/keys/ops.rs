@@ -3,8 +3,9 @@
 //!
 //! An operation is refused, in this order, when the key (version) does not exist (404), when
 //! `key_ops` does not allow it (403 `KeyOperationForbidden`, the reported body), when the
-//! version is disabled (403 `KeyDisabled`), or outside its `nbf`..`exp` window (403, our
-//! wording); then the request itself is checked (algorithm, lengths; 400).
+//! version is disabled (403 `KeyDisabled`), or, for sign, encrypt and wrapkey, outside its
+//! `nbf`..`exp` window (403, our wording; decrypt, unwrap and verify work outside it, as the
+//! docs say); then the request itself is checked (algorithm, lengths; 400).
 //!
 //! Paths name a version; an empty one (`/keys/{name}//sign`, which clients send for a key id
 //! without version) means the latest.
@@ -40,6 +41,13 @@ enum Op {
 }
 
 impl Op {
+    /// Whether the version must be inside its `nbf`..`exp` window: decrypt, unwrap and verify
+    /// work outside it, to test a key before it is valid and to recover data after it expired
+    /// (Microsoft Learn, "About keys": date-time controlled operations).
+    fn needs_validity(self) -> bool {
+        matches!(self, Op::Sign | Op::Encrypt | Op::WrapKey)
+    }
+
     /// The `key_ops` entry that allows it, also its name in messages.
     fn name(self) -> &'static str {
         match self {
@@ -91,7 +99,7 @@ fn usable(state: &AppState, path: &ObjectPath, op: Op) -> Result<Record<KeyVersi
     if !v.enabled {
         return Err(ApiError::disabled(Object::Key, op.name()));
     }
-    if !v.usable_at(state.store.clock().now()) {
+    if op.needs_validity() && !v.usable_at(state.store.clock().now()) {
         return Err(ApiError {
             inner_code: Some("KeyNotValid"),
             ..ApiError::new(

@@ -81,7 +81,8 @@ impl TestServer {
             .expect("server start");
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(10)))
+            // Long enough for an RSA-4096 key to be generated on a busy 2-core machine.
+            .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
         TestServer {
