@@ -1,5 +1,6 @@
 // Test helpers: the emulator URL, clients pointed at it, code blocks from Markdown files.
 import { spawn } from "node:child_process";
+import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -94,4 +95,47 @@ export async function pool(count, limit, fn) {
     }),
   );
   return results;
+}
+
+// --- Keys plane: node:crypto counterparts of Key Vault's signature algorithms ----------------
+
+/** Hash (node name) and kind of each Key Vault signature algorithm. */
+export const SIGNATURE_ALGORITHMS = Object.freeze({
+  RS256: { hash: "sha256", kind: "RS" },
+  RS384: { hash: "sha384", kind: "RS" },
+  RS512: { hash: "sha512", kind: "RS" },
+  PS256: { hash: "sha256", kind: "PS", saltLength: 32 },
+  PS384: { hash: "sha384", kind: "PS", saltLength: 48 },
+  PS512: { hash: "sha512", kind: "PS", saltLength: 64 },
+  ES256: { hash: "sha256", kind: "ES", crv: "P-256" },
+  ES384: { hash: "sha384", kind: "ES", crv: "P-384" },
+  ES512: { hash: "sha512", kind: "ES", crv: "P-521" },
+  ES256K: { hash: "sha256", kind: "ES", crv: "P-256K" },
+});
+
+const b64url = (v) => (typeof v === "string" ? v : Buffer.from(v).toString("base64url"));
+
+/**
+ * A node:crypto public KeyObject from a Key Vault JWK: the REST form (base64url strings) or the
+ * official SDK's (Uint8Array fields). Key Vault's curve `P-256K` is node's `secp256k1`.
+ */
+export function nodePublicKey(jwk) {
+  const kty = jwk.kty.replace(/-HSM$/, "");
+  const key =
+    kty === "RSA"
+      ? { kty, n: b64url(jwk.n), e: b64url(jwk.e) }
+      : { kty, crv: jwk.crv === "P-256K" ? "secp256k1" : jwk.crv, x: b64url(jwk.x), y: b64url(jwk.y) };
+  return createPublicKey({ key, format: "jwk" });
+}
+
+/** node:crypto's verdict on a Key Vault signature (`alg`) of `data` under `publicKey`. */
+export function nodeVerify(alg, publicKey, data, signature) {
+  const a = SIGNATURE_ALGORITHMS[alg];
+  const key =
+    a.kind === "ES"
+      ? { key: publicKey, dsaEncoding: "ieee-p1363" }
+      : a.kind === "PS"
+        ? { key: publicKey, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: a.saltLength }
+        : { key: publicKey, padding: cryptoConstants.RSA_PKCS1_PADDING };
+  return cryptoVerify(a.hash, data, key, signature);
 }

@@ -100,7 +100,14 @@ async fn generate(spec: KeySpec) -> Result<KeyPair, ApiError> {
     Ok(pair?)
 }
 
-/// Adds a version holding `pair` to key `name`.
+/// The `expiryTime` of key `name`'s rotation policy, if it is live and has one.
+fn policy_expiry(state: &AppState, name: &str) -> Option<duration::Duration> {
+    let meta = state.store.meta::<K>(name).ok()?;
+    duration::parse(meta.rotation_policy?.expiry_time.as_deref()?)
+}
+
+/// Adds a version holding `pair` to key `name`. Without an `exp` of its own, a new version of a
+/// key with a rotation policy expires `expiryTime` after it is made, as the service does.
 fn add_key(
     state: &AppState,
     path: &ObjectPath,
@@ -111,6 +118,11 @@ fn add_key(
     let key_ops = properties.key_ops.unwrap_or_else(|| {
         kty.default_key_ops().iter().map(|op| (*op).to_owned()).collect()
     });
+    let expiry = properties
+        .expires
+        .is_none()
+        .then(|| policy_expiry(state, &path.name))
+        .flatten();
     state
         .store
         .add_version(&path.name, |version, now| KeyVersion {
@@ -121,7 +133,7 @@ fn add_key(
             tags: properties.tags,
             enabled: properties.enabled.unwrap_or(true),
             not_before: properties.not_before,
-            expires: properties.expires,
+            expires: properties.expires.or_else(|| expiry.and_then(|d| d.apply(now, 1))),
             created: now,
             updated: now,
             exportable: properties.exportable.unwrap_or(false),
@@ -179,6 +191,17 @@ async fn update_key(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let patch = model::parse_update(&read_body(body)?)?;
+    if patch.release_policy.is_some() {
+        let current = state
+            .store
+            .get::<K>(&path.name, path.version.as_deref())
+            .map_err(live_error::<K>(&path))?;
+        if current.version.release_policy.is_some_and(|p| p.immutable) {
+            return Err(ApiError::bad_parameter(
+                "AKV.SKR.1020: Immutable Key Release Policy cannot be modified.",
+            ));
+        }
+    }
     let record = state
         .store
         .update::<K>(&path.name, path.version.as_deref(), |v| {
@@ -208,9 +231,7 @@ async fn update_key(
 /// Makes a new version of key `name` like its latest one (type, size, curve, key_ops, tags),
 /// with `exp` from the rotation policy's `expiryTime`. Used by `rotate` and by the policy clock.
 pub async fn rotate(state: &AppState, name: &str) -> Result<Record<K>, StoreError> {
-    let latest = state.store.get::<K>(name, None)?;
-    let meta = state.store.meta::<K>(name)?;
-    let old = latest.version;
+    let old = state.store.get::<K>(name, None)?.version;
     let spec = match (old.pair.rsa_bits(), old.pair.curve()) {
         (Some(bits), _) => KeySpec::Rsa { bits, hsm: old.kty.is_hsm() },
         (None, Some(curve)) => KeySpec::Ec { curve, hsm: old.kty.is_hsm() },
@@ -219,10 +240,7 @@ pub async fn rotate(state: &AppState, name: &str) -> Result<Record<K>, StoreErro
     let pair = generate(spec)
         .await
         .map_err(|e| StoreError::Storage(e.message))?;
-    let expiry = meta
-        .rotation_policy
-        .and_then(|p| p.expiry_time)
-        .and_then(|text| duration::parse(&text));
+    let expiry = policy_expiry(state, name);
     state.store.add_version(name, |version, now| KeyVersion {
         version,
         kty: old.kty,

@@ -219,7 +219,7 @@ fn properties(
         }
         if !exportable && release_policy.is_some() {
             return Err(ApiError::bad_parameter(
-                "Non-exportable keys must not have release policy.",
+                "AKV.SKR.1005: Non-exportable keys must not have release policy.",
             ));
         }
     }

@@ -8,7 +8,7 @@
 //! docs say); then the request itself is checked (algorithm, lengths; 400).
 //!
 //! Paths name a version; an empty one (`/keys/{name}//sign`, which clients send for a key id
-//! without version) means the latest.
+//! without version) means the latest, and so does `/keys/{name}/release`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -84,6 +84,7 @@ pub fn routes() -> Router<AppState> {
     router
         .route("/keys/{name}/{version}/release", post(release))
         .route("/keys/{name}//release", post(release))
+        .route("/keys/{name}/release", post(release))
 }
 
 /// The version an operation runs on, once it is allowed to run now.
