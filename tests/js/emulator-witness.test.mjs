@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { emulatorOptions, startEmulator } from "./helpers.mjs";
+import { byName, collect, emulatorOptions, failure, pages, startEmulator } from "./helpers.mjs";
 
 const DAY_MS = 86_400_000;
 const credential = { getToken: async () => ({ token: "witness-token", expiresOnTimestamp: Date.now() + 3600e3 }) };
@@ -18,34 +18,6 @@ const manage = async (path, init) => {
   const res = await fetch(`${emulator.url}/_emulator/${path}`, init);
   return res.status === 204 ? null : res.json();
 };
-
-/** The RestError of a call that must fail. */
-async function failure(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected the call to fail");
-}
-
-async function collect(iterable) {
-  const out = [];
-  for await (const x of iterable) out.push(x);
-  return out;
-}
-
-async function pages(iterable) {
-  const sizes = [];
-  const items = [];
-  for await (const page of iterable) {
-    sizes.push(page.length);
-    items.push(...page);
-  }
-  return { sizes, items };
-}
-
-const byName = (a, b) => (a.toUpperCase() < b.toUpperCase() ? -1 : a.toUpperCase() > b.toUpperCase() ? 1 : 0);
 
 async function deleteAndPurge(name) {
   await (await client.beginDeleteSecret(name, poll)).pollUntilDone();

@@ -1,4 +1,5 @@
 // Test helpers: the emulator URL, clients pointed at it, code blocks from Markdown files.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -139,3 +140,36 @@ export function nodeVerify(alg, publicKey, data, signature) {
         : { key: publicKey, padding: cryptoConstants.RSA_PKCS1_PADDING };
   return cryptoVerify(a.hash, data, key, signature);
 }
+
+// --- What the witnesses share ------------------------------------------------------------------
+
+/** The error of a call that must fail. */
+export async function failure(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected the call to fail");
+}
+
+/** Every item of an async iterable. */
+export async function collect(iterable) {
+  const out = [];
+  for await (const x of iterable) out.push(x);
+  return out;
+}
+
+/** The page sizes and the items of a `byPage()` iterable. */
+export async function pages(iterable) {
+  const sizes = [];
+  const items = [];
+  for await (const page of iterable) {
+    sizes.push(page.length);
+    items.push(...page);
+  }
+  return { sizes, items };
+}
+
+/** Case-insensitive name order, the service's listing order. */
+export const byName = (a, b) => (a.toUpperCase() < b.toUpperCase() ? -1 : a.toUpperCase() > b.toUpperCase() ? 1 : 0);

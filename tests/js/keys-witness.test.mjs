@@ -13,7 +13,18 @@ import assert from "node:assert/strict";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { CryptographyClient, KeyClient } from "@azure/keyvault-keys";
-import { SIGNATURE_ALGORITHMS, emulatorOptions, nodePublicKey, nodeVerify, pool, startEmulator } from "./helpers.mjs";
+import {
+  SIGNATURE_ALGORITHMS,
+  byName,
+  collect,
+  emulatorOptions,
+  failure,
+  nodePublicKey,
+  nodeVerify,
+  pages,
+  pool,
+  startEmulator,
+} from "./helpers.mjs";
 
 const DAY_MS = 86_400_000;
 const credential = { getToken: async () => ({ token: "witness-token", expiresOnTimestamp: Date.now() + 3600e3 }) };
@@ -55,33 +66,6 @@ async function warmCrypto(source, alg) {
   return cc;
 }
 
-/** The error of a call that must fail. */
-async function failure(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected the call to fail");
-}
-
-async function collect(iterable) {
-  const out = [];
-  for await (const x of iterable) out.push(x);
-  return out;
-}
-
-async function pages(iterable) {
-  const sizes = [];
-  const items = [];
-  for await (const page of iterable) {
-    sizes.push(page.length);
-    items.push(...page);
-  }
-  return { sizes, items };
-}
-
-const byName = (a, b) => (a.toUpperCase() < b.toUpperCase() ? -1 : a.toUpperCase() > b.toUpperCase() ? 1 : 0);
 const digestOf = (alg, data) => createHash(SIGNATURE_ALGORITHMS[alg].hash).update(data).digest();
 const crypto = (key) => new CryptographyClient(key, credential, { ...emulatorOptions });
 const fromB64 = (s) => Buffer.from(s, "base64url");
