@@ -22,7 +22,7 @@ use crate::model::parse_json;
 use crate::paging::{self, Kind};
 use crate::plane::Object;
 use crate::render::Vault;
-use crate::store::{DeletedRecord, Record, Stored, StoreError};
+use crate::store::{DeletedRecord, Record, Store, StoreError, Stored};
 
 /// A plane as the HTTP surface serves it: its kind and its response bodies.
 pub trait Served: Stored + Serialize + DeserializeOwned {
@@ -88,19 +88,26 @@ pub async fn list<V: Served>(
     base: VaultBase,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let kind = Kind::of(V::OBJECT, false);
+    listing(&state, &base, &uri, Kind::of(V::OBJECT, false), |store, from, max| {
+        let page = store.list::<V>(from, max);
+        (page.next, move |vault: &Vault, next| V::list(vault, &page.items, false, next))
+    })
+}
+
+/// A listing by name (`/{plane}` or `/deleted{plane}`, as `kind` says): parses the paging
+/// query, takes the page from the store and renders it with its `nextLink`.
+fn listing<R: FnOnce(&Vault, Option<&str>) -> String>(
+    state: &AppState,
+    base: &VaultBase,
+    uri: &Uri,
+    kind: Kind,
+    page: impl FnOnce(&Store, Option<&str>, usize) -> (Option<String>, R),
+) -> Result<Response, ApiError> {
     let query = paging::parse(uri.query(), kind)?;
-    let page = state.store.list::<V>(query.from.as_deref(), query.max);
-    let route = format!("/{}", V::OBJECT.collection());
-    let next = page
-        .next
-        .map(|next| paging::next_link(&base.url, &route, &query, kind, &next));
-    Ok(json(V::list(
-        &base.vault(&state),
-        &page.items,
-        false,
-        next.as_deref(),
-    )))
+    let (next, render) = page(&state.store, query.from.as_deref(), query.max);
+    // The route itself (`/secrets`, `/deletedkeys`, ...): exact paths only reach a listing.
+    let next = next.map(|next| paging::next_link(&base.url, uri.path(), &query, kind, &next));
+    Ok(json(render(&base.vault(state), next.as_deref())))
 }
 
 /// `GET /{plane}/{name}/versions`: every version by version id. A name that is not live has
@@ -185,20 +192,10 @@ pub async fn list_deleted<V: Served>(
     base: VaultBase,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let kind = Kind::of(V::OBJECT, true);
-    let query = paging::parse(uri.query(), kind)?;
-    let page = state
-        .store
-        .list_deleted::<V>(query.from.as_deref(), query.max);
-    let route = format!("/{}", V::OBJECT.deleted_collection());
-    let next = page
-        .next
-        .map(|next| paging::next_link(&base.url, &route, &query, kind, &next));
-    Ok(json(V::deleted_list(
-        &base.vault(&state),
-        &page.items,
-        next.as_deref(),
-    )))
+    listing(&state, &base, &uri, Kind::of(V::OBJECT, true), |store, from, max| {
+        let page = store.list_deleted::<V>(from, max);
+        (page.next, move |vault: &Vault, next| V::deleted_list(vault, &page.items, next))
+    })
 }
 
 /// `POST /deleted{plane}/{name}/recover`: the latest version's bundle (for secrets without
