@@ -35,14 +35,18 @@ export async function withSignal(options, fn) {
     timeoutInMs === undefined
       ? undefined
       : setTimeout(() => controller.abort(new AbortError(`The operation timed out after ${timeoutInMs} ms.`)), timeoutInMs);
+  let onCallAbort;
   const aborted = new Promise((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(asAbortError(controller.signal.reason)), { once: true });
+    onCallAbort = () => reject(asAbortError(controller.signal.reason));
+    controller.signal.addEventListener("abort", onCallAbort, { once: true });
   });
   try {
     return await Promise.race([fn(controller.signal), aborted]);
   } finally {
+    // Nothing stays behind on either signal, whichever way the call ended.
     clearTimeout(timer);
     abortSignal?.removeEventListener("abort", onAbort);
+    controller.signal.removeEventListener("abort", onCallAbort);
   }
 }
 

@@ -1,4 +1,4 @@
-import { withSignal } from "./abort.mjs";
+import { delay, withSignal } from "./abort.mjs";
 import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
 import { pagedIterator } from "./paging.mjs";
 import { KeyPoller } from "./poller.mjs";
@@ -9,7 +9,7 @@ import { KeyPoller } from "./poller.mjs";
  * orchestration (iterators, pollers, abort); requests, validation and mapping are in Rust.
  */
 export function defineKeyClient(wasm, defaultHttpClient) {
-  wasm.__registerErrorClasses({ KeyVaultError, AuthenticationError, AbortError });
+  wasm.__registerHost({ KeyVaultError, AuthenticationError, AbortError, delay });
 
   return class KeyClient {
     #inner;

@@ -1,8 +1,9 @@
 //! Core errors become JavaScript errors here, and only here.
 //!
-//! `js/errors.mjs` defines `KeyVaultError` and `AuthenticationError` and registers them on load,
-//! so `instanceof` works for users. Without registration (the wasm module used bare, as in the
-//! wasm-bindgen tests) the same fields are set on a plain `Error` with the same `name`.
+//! `js/errors.mjs` defines `KeyVaultError` and `AuthenticationError`; the package's entry points
+//! register them (`__registerHost`), so `instanceof` works for users. Without registration (the
+//! wasm module used bare, as in the wasm-bindgen tests) the same fields are set on a plain
+//! `Error` with the same `name`.
 
 use std::cell::RefCell;
 
@@ -23,14 +24,18 @@ thread_local! {
     static CLASSES: RefCell<Option<Classes>> = const { RefCell::new(None) };
 }
 
-/// Called once by the package's entry points with `{ KeyVaultError, AuthenticationError, AbortError }`.
-#[wasm_bindgen(js_name = __registerErrorClasses)]
-pub fn register_error_classes(classes: JsValue) {
-    let get = |k: &str| Reflect::get(&classes, &k.into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+/// Called once by the package's entry points with `{ KeyVaultError, AuthenticationError,
+/// AbortError, delay }`: the public error classes, and the package's one abortable sleep.
+#[wasm_bindgen(js_name = __registerHost)]
+pub fn register_host(host: JsValue) {
+    let get = |k: &str| Reflect::get(&host, &k.into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
     if let (Some(key_vault), Some(authentication), Some(abort)) =
         (get("KeyVaultError"), get("AuthenticationError"), get("AbortError"))
     {
         CLASSES.with(|c| *c.borrow_mut() = Some(Classes { key_vault, authentication, abort }));
+    }
+    if let Some(delay) = get("delay") {
+        super::host::register_delay(delay);
     }
 }
 

@@ -23,8 +23,16 @@ extern "C" {
     fn global_fetch(request: &web_sys::Request) -> Promise;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
+}
+
+thread_local! {
+    /// `delay(ms, signal)` of `js/abort.mjs`: the package's one abortable sleep.
+    static DELAY: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Registers the package's `delay(ms, signal)` (see `__registerHost`).
+pub fn register_delay(delay: Function) {
+    DELAY.with(|d| *d.borrow_mut() = Some(delay));
 }
 
 /// A token source: `{ getToken(scopes, options) }` or a plain function with the same signature.
@@ -274,24 +282,26 @@ impl Host for CallHost<'_> {
         wasm_bindgen_futures::spawn_local(task);
     }
 
+    /// The package's `delay`, which leaves neither a timer nor a listener behind in any outcome.
+    /// Unregistered (the wasm module used bare, in its own tests) a plain timer, which an abort
+    /// does not cut short; the abort is then seen before the next try.
     async fn sleep(&self, ms: f64) -> Result<(), Error> {
-        let signal = self.signal.clone();
-        let promise = Promise::new(&mut |resolve, reject| {
-            let timer = set_timeout(&resolve, ms);
-            if let Some(signal) = &signal {
-                // On abort: no pending timer left behind (it would keep Node alive), reject now.
-                let on_abort = Closure::once_into_js(move || {
-                    clear_timeout(&timer);
-                    let _ = reject.call0(&JsValue::UNDEFINED);
-                });
-                let options = Object::new();
-                let _ = Reflect::set(&options, &"once".into(), &true.into());
-                if let Ok(add) = Reflect::get(signal, &"addEventListener".into()).and_then(|f| f.dyn_into::<Function>()) {
-                    let _ = add.call3(signal, &"abort".into(), &on_abort, &options);
-                }
+        let delay = DELAY.with(|d| d.borrow().clone());
+        let promise = match delay {
+            Some(delay) => {
+                let signal = self.signal.as_ref().map_or(JsValue::UNDEFINED, |s| s.clone().into());
+                delay.call2(&JsValue::UNDEFINED, &ms.into(), &signal).map(|p| Promise::resolve(&p))
             }
-        });
-        JsFuture::from(promise).await.map(|_| ()).map_err(|_| Error::Aborted)
+            None => Ok(Promise::new(&mut |resolve, _| {
+                set_timeout(&resolve, ms);
+            })),
+        };
+        let promise = promise.map_err(|_| Error::Aborted)?;
+        JsFuture::from(promise).await.map(|_| ()).map_err(|_| Error::Aborted)?;
+        if self.aborted() {
+            return Err(Error::Aborted);
+        }
+        Ok(())
     }
 
     fn now_ms(&self) -> f64 {

@@ -2,6 +2,7 @@
 // security rules: verified challenges, https, no token after a redirect.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { getEventListeners } from "node:events";
 import { inspect } from "node:util";
 import { after, before, describe, test } from "node:test";
 import { AbortError, AuthenticationError, KeyClient, KeyVaultError } from "keyvault-keys-wasm";
@@ -87,6 +88,26 @@ describe("retries", () => {
     const count = sent.length;
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(sent.length, count);
+  });
+
+  test("a long-lived AbortSignal used for a thousand calls with retries gains no listeners, nor do the calls' own", async () => {
+    const callSignals = new Set();
+    // Every call's first try fails (503), its second succeeds: one backoff per call.
+    const { sent, httpClient } = scripted((r, n) => {
+      if (n === 1) return unauthorized();
+      callSignals.add(r.abortSignal);
+      return n % 2 === 0 ? { status: 503 } : ok();
+    });
+    const client = new KeyClient(vault, async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }), {
+      httpClient,
+      retryOptions: { retryDelayInMs: 1, maxRetryDelayInMs: 2 },
+    });
+    const longLived = new AbortController().signal;
+    for (let i = 0; i < 1000; i++) await client.getKey("k", { abortSignal: longLived });
+    assert.equal(sent.length, 1 + 2 * 1000, "one retry per call");
+    assert.equal(getEventListeners(longLived, "abort").length, 0);
+    const left = [...callSignals].filter((s) => getEventListeners(s, "abort").length > 0);
+    assert.equal(left.length, 0, "a backoff whose timer fired left its abort listener behind");
   });
 
   test("a try that exceeds tryTimeoutInMs is abandoned and retried", async () => {
