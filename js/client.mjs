@@ -3,6 +3,14 @@ import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
 import { pagedIterator } from "./paging.mjs";
 import { KeyPoller } from "./poller.mjs";
 
+/** `(name, version, options?)` or `(name, options?)` for the latest version: [version, options]. */
+function versionAndOptions(versionOrOptions, options) {
+  if (typeof versionOrOptions === "string") return [versionOrOptions, options];
+  if (versionOrOptions === undefined || versionOrOptions === null) return [undefined, options];
+  if (options === undefined) return [undefined, versionOrOptions];
+  throw new TypeError("version must be a string; call updateKeyProperties(name, options) for the latest version");
+}
+
 /**
  * Builds the public KeyClient class over an initialised wasm module. The wasm object stays
  * private: callers cannot free it or reach the credential through it. Everything here is
@@ -32,8 +40,8 @@ export function defineKeyClient(wasm, defaultHttpClient) {
     }
 
     async updateKeyProperties(name, versionOrOptions, options) {
-      const callOptions = typeof versionOrOptions === "object" && versionOrOptions !== null ? versionOrOptions : options;
-      return withSignal(callOptions, (signal) => this.#inner.updateKeyProperties(name, versionOrOptions, options, signal));
+      const [version, callOptions] = versionAndOptions(versionOrOptions, options);
+      return withSignal(callOptions, (signal) => this.#inner.updateKeyProperties(name, version, callOptions, signal));
     }
 
     listPropertiesOfKeys(options) {

@@ -116,7 +116,7 @@ async fn update_properties_by_version_and_latest() {
     assert_eq!(get(&props, "contentType").as_string().unwrap(), "text/plain", "unchanged fields stay");
     assert_eq!(get(&get(&props, "tags"), "newTag").as_string().unwrap(), "n");
 
-    let props = ok(c.update_key_properties(name.clone().into(), js("{ contentType: 'application/json' }"), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
+    let props = ok(c.update_key_properties(name.clone().into(), JsValue::UNDEFINED, js("{ contentType: 'application/json' }"), JsValue::UNDEFINED)).await;
     assert_eq!(get(&props, "version"), version, "the two-argument form updates the latest version");
     assert_eq!(get(&props, "contentType").as_string().unwrap(), "application/json");
 

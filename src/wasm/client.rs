@@ -170,30 +170,15 @@ impl KeyClient {
         })
     }
 
-    /// `updateKeyProperties(name, version, options?)` or `updateKeyProperties(name, options?)`
-    /// (the latest version): changes only the given properties, never the value.
+    /// `updateKeyProperties(name, version?, options?)` (the overloads are resolved in
+    /// `js/client.mjs`): changes only the given properties of that version or the latest one,
+    /// never the value.
     #[wasm_bindgen(js_name = updateKeyProperties)]
-    pub fn update_key_properties(
-        &self,
-        name: JsValue,
-        version_or_options: JsValue,
-        options: JsValue,
-        signal: JsValue,
-    ) -> Promise {
+    pub fn update_key_properties(&self, name: JsValue, version: JsValue, options: JsValue, signal: JsValue) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let name = convert::string(&name, "name")?;
-            let (version, options) = if version_or_options.is_string() {
-                (version_or_options.as_string(), options)
-            } else if version_or_options.is_undefined() || version_or_options.is_null() {
-                (None, options)
-            } else if options.is_undefined() {
-                (None, version_or_options)
-            } else {
-                return Err(Error::type_error(
-                    "version must be a string; call updateKeyProperties(name, options) for the latest version",
-                ));
-            };
+            let version = convert::opt_string_arg(&version, "version")?;
             let options = convert::key_options(&options)?;
             let op = request::update_key_properties(&name, version.as_deref(), &options)?;
             let response = inner.send(&op, signal).await?;
