@@ -26,7 +26,10 @@ pub fn encode<V: Version + Serialize>(prefix: &[u8], backup: &Backup<V>) -> Stri
 
 /// The backup in a blob; anything that is not one of our blobs for this plane is a 400
 /// `BadParameter`.
-pub fn decode<V: Version + DeserializeOwned>(prefix: &[u8], blob: &str) -> Result<Backup<V>, ApiError> {
+pub fn decode<V: Version + DeserializeOwned>(
+    prefix: &[u8],
+    blob: &str,
+) -> Result<Backup<V>, ApiError> {
     let invalid = || ApiError::bad_parameter("The backup blob is invalid or corrupt.");
     let bytes = URL_SAFE_NO_PAD
         .decode(blob.trim_end_matches('='))

@@ -264,7 +264,10 @@ mod tests {
         };
         let events = options.config.events;
         let urls: Vec<&str> = events.webhooks.iter().map(|w| w.url.as_str()).collect();
-        assert_eq!(urls, ["http://127.0.0.1:9000/hook", "http://localhost/other"]);
+        assert_eq!(
+            urls,
+            ["http://127.0.0.1:9000/hook", "http://localhost/other"]
+        );
         assert_eq!(events.retry_delay, Duration::from_millis(20));
         assert_eq!(events.max_attempts, 3);
     }

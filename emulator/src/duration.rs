@@ -113,13 +113,30 @@ mod tests {
 
     #[test]
     fn parses_the_policy_forms() {
-        let d = |months, days, seconds| Some(Duration { months, days, seconds });
+        let d = |months, days, seconds| {
+            Some(Duration {
+                months,
+                days,
+                seconds,
+            })
+        };
         assert_eq!(parse("P90D"), d(0, 90, 0));
         assert_eq!(parse("P18M"), d(18, 0, 0));
         assert_eq!(parse("P1Y2M10D"), d(14, 10, 0));
         assert_eq!(parse("P2W"), d(0, 14, 0));
         assert_eq!(parse("PT1H30M"), d(0, 0, 5400));
-        for bad in ["", "P", "90D", "PD", "P1.5D", "P1D1Y", "P1DT", "P-1D", "P1X", "P99999999Y"] {
+        for bad in [
+            "",
+            "P",
+            "90D",
+            "PD",
+            "P1.5D",
+            "P1D1Y",
+            "P1DT",
+            "P-1D",
+            "P1X",
+            "P99999999Y",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }
@@ -135,7 +152,10 @@ mod tests {
             parse("P1M").unwrap().apply(jan31, 1),
             Some(days_from_civil(2048, 2, 29) * 86_400)
         );
-        assert_eq!(parse("P30D").unwrap().apply(jan31, -1), Some(days_from_civil(2048, 1, 1) * 86_400));
+        assert_eq!(
+            parse("P30D").unwrap().apply(jan31, -1),
+            Some(days_from_civil(2048, 1, 1) * 86_400)
+        );
         for days in [-1_000_000, -1, 0, 1, 19_000, 2_932_896] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);

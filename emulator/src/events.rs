@@ -47,8 +47,8 @@ use tokio::sync::Notify;
 
 use delivery::{backoff, delivery_headers, Outcome};
 pub use schema::{
-    format_event_time, vault_name, Event, EventKind, Object, DATA_VERSION,
-    METADATA_VERSION, NEAR_EXPIRY_SECONDS,
+    format_event_time, vault_name, Event, EventKind, Object, DATA_VERSION, METADATA_VERSION,
+    NEAR_EXPIRY_SECONDS,
 };
 pub use webhook::{parse_webhook, WebhookUrl};
 

@@ -103,7 +103,9 @@ impl FromRequestParts<AppState> for VaultBase {
             .unwrap_or_else(|| state.listen_authority.to_string());
         let api_7_5 = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .find(|(key, _)| key == "api-version")
-            .is_some_and(|(_, v)| !matches!(v.get(..3), Some("7.0" | "7.1" | "7.2" | "7.3" | "7.4")));
+            .is_some_and(|(_, v)| {
+                !matches!(v.get(..3), Some("7.0" | "7.1" | "7.2" | "7.3" | "7.4"))
+            });
         Ok(VaultBase {
             url: format!("http://{host}"),
             api_7_5,

@@ -9,7 +9,9 @@ pub fn guid(bits: u128) -> String {
         if matches!(nibble, 8 | 12 | 16 | 20) {
             out.push('-');
         }
-        out.push(char::from(HEX[((bits >> (124 - 4 * nibble)) & 0xf) as usize]));
+        out.push(char::from(
+            HEX[((bits >> (124 - 4 * nibble)) & 0xf) as usize],
+        ));
     }
     out
 }
@@ -28,6 +30,9 @@ mod tests {
             assert_eq!(&g[14..15], "4");
             assert!(matches!(&g[19..20], "8" | "9" | "a" | "b"));
         }
-        assert_eq!(guid(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef), "01234567-89ab-4def-8123-456789abcdef");
+        assert_eq!(
+            guid(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+            "01234567-89ab-4def-8123-456789abcdef"
+        );
     }
 }

@@ -16,9 +16,9 @@ use axum::Router;
 
 use crate::error::{ApiError, MAX_BODY_BYTES};
 use crate::faults::{Decision, Faults};
-use crate::stats::{self, Outcome, Stats};
 use crate::guid::guid;
 use crate::lifecycle::Lifecycle;
+use crate::stats::{self, Outcome, Stats};
 use crate::store::{SecretVersion, Store};
 use crate::{keys, management, objects, secrets};
 

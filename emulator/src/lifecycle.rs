@@ -57,7 +57,14 @@ impl Lifecycle {
         };
         let observer = lifecycle.clone();
         store.observe(move |new: NewVersion| {
-            observer.publish(new.object, EventKind::NewVersionCreated, &new.name, &new.version, (new.not_before, new.expires), new.time);
+            observer.publish(
+                new.object,
+                EventKind::NewVersionCreated,
+                &new.name,
+                &new.version,
+                (new.not_before, new.expires),
+                new.time,
+            );
         });
         lifecycle
     }
@@ -143,7 +150,12 @@ impl Lifecycle {
             } else {
                 return;
             };
-            raised.push((name.to_owned(), latest.id().to_owned(), (nbf, Some(exp)), kind));
+            raised.push((
+                name.to_owned(),
+                latest.id().to_owned(),
+                (nbf, Some(exp)),
+                kind,
+            ));
         });
         let mut fired = self
             .inner
@@ -186,7 +198,10 @@ fn rotation_due(policy: &RotationPolicy, latest: &KeyVersion, now: i64) -> bool 
 
 /// How long before `exp` the policy's `Notify` action fires, in seconds.
 fn notify_before_expiry(policy: &RotationPolicy) -> Option<i64> {
-    let action = policy.lifetime_actions.iter().find(|a| a.action == "Notify")?;
+    let action = policy
+        .lifetime_actions
+        .iter()
+        .find(|a| a.action == "Notify")?;
     let d = duration::parse(action.time_before_expiry.as_deref()?)?;
     // Relative to a fixed point: a month-long window is as long as the calendar makes it.
     const EPOCH_2000: i64 = 946_684_800;

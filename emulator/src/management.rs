@@ -23,11 +23,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::error::ApiError;
+use crate::extract::{json, read_body};
 use crate::faults::FaultPatch;
 use crate::http::AppState;
 use crate::model::parse_json;
 use crate::render::recovery_level;
-use crate::extract::{json, read_body};
 use crate::store::StoreError;
 
 /// The `/_emulator/` routes.

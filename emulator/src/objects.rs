@@ -88,10 +88,18 @@ pub async fn list<V: Served>(
     base: VaultBase,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    listing(&state, &base, &uri, Kind::of(V::OBJECT, false), |store, from, max| {
-        let page = store.list::<V>(from, max);
-        (page.next, move |vault: &Vault, next| V::list(vault, &page.items, false, next))
-    })
+    listing(
+        &state,
+        &base,
+        &uri,
+        Kind::of(V::OBJECT, false),
+        |store, from, max| {
+            let page = store.list::<V>(from, max);
+            (page.next, move |vault: &Vault, next| {
+                V::list(vault, &page.items, false, next)
+            })
+        },
+    )
 }
 
 /// A listing by name (`/{plane}` or `/deleted{plane}`, as `kind` says): parses the paging
@@ -168,7 +176,9 @@ pub async fn restore<V: Served>(
     let backup = backup::decode::<V>(V::BACKUP_PREFIX, &blob)?;
     let name = backup.name.clone();
     let record = state.store.restore(backup).map_err(|e| {
-        store_error(V::OBJECT, e, &name, || ApiError::not_found(V::OBJECT, &name))
+        store_error(V::OBJECT, e, &name, || {
+            ApiError::not_found(V::OBJECT, &name)
+        })
     })?;
     Ok(json(V::bundle(&base.vault(&state), &record, false)))
 }
@@ -192,10 +202,18 @@ pub async fn list_deleted<V: Served>(
     base: VaultBase,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    listing(&state, &base, &uri, Kind::of(V::OBJECT, true), |store, from, max| {
-        let page = store.list_deleted::<V>(from, max);
-        (page.next, move |vault: &Vault, next| V::deleted_list(vault, &page.items, next))
-    })
+    listing(
+        &state,
+        &base,
+        &uri,
+        Kind::of(V::OBJECT, true),
+        |store, from, max| {
+            let page = store.list_deleted::<V>(from, max);
+            (page.next, move |vault: &Vault, next| {
+                V::deleted_list(vault, &page.items, next)
+            })
+        },
+    )
 }
 
 /// `POST /deleted{plane}/{name}/recover`: the latest version's bundle (for secrets without

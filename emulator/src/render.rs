@@ -125,12 +125,20 @@ impl Vault<'_> {
             value: with_value.then_some(v.value.as_str()),
             content_type: v.content_type.as_deref(),
             id,
-            attributes: self.attributes(v.enabled, (v.not_before, v.expires), (v.created, v.updated)),
+            attributes: self.attributes(
+                v.enabled,
+                (v.not_before, v.expires),
+                (v.created, v.updated),
+            ),
             tags: v.tags.as_ref(),
         }
     }
 
-    fn deleted<'r>(&self, deleted: &'r DeletedRecord<SecretVersion>, versioned_id: bool) -> Secret<'r> {
+    fn deleted<'r>(
+        &self,
+        deleted: &'r DeletedRecord<SecretVersion>,
+        versioned_id: bool,
+    ) -> Secret<'r> {
         Secret {
             recovery_id: Some(format!(
                 "{}/deletedsecrets/{}",
@@ -167,7 +175,11 @@ impl Vault<'_> {
     }
 
     /// `DeletedSecretListResult` of `GET /deletedsecrets` (base ids).
-    pub fn deleted_list(&self, items: &[DeletedRecord<SecretVersion>], next_link: Option<&str>) -> String {
+    pub fn deleted_list(
+        &self,
+        items: &[DeletedRecord<SecretVersion>],
+        next_link: Option<&str>,
+    ) -> String {
         let value = items.iter().map(|d| self.deleted(d, false)).collect();
         to_json(&List { value, next_link })
     }

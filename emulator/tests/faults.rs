@@ -76,7 +76,10 @@ fn faults_and_cors_cover_the_keys_plane() {
     for i in 0..10 {
         let create = server.post(&format!("/keys/k{i}/create?{API}"), r#"{"kty":"EC"}"#);
         assert!(matches!(create.status, 429 | 503), "{}", create.status);
-        let sign = server.post(&format!("/keys/k{i}//sign?{API}"), r#"{"alg":"ES256","value":"AA"}"#);
+        let sign = server.post(
+            &format!("/keys/k{i}//sign?{API}"),
+            r#"{"alg":"ES256","value":"AA"}"#,
+        );
         assert!(matches!(sign.status, 429 | 503), "{}", sign.status);
     }
     let preflight = server.request("OPTIONS", "/keys/k0/create", &[], None);

@@ -116,7 +116,10 @@ fn add_key(
     properties: KeyProperties,
 ) -> Result<Record<K>, ApiError> {
     let key_ops = properties.key_ops.unwrap_or_else(|| {
-        kty.default_key_ops().iter().map(|op| (*op).to_owned()).collect()
+        kty.default_key_ops()
+            .iter()
+            .map(|op| (*op).to_owned())
+            .collect()
     });
     let expiry = properties
         .expires
@@ -133,7 +136,9 @@ fn add_key(
             tags: properties.tags,
             enabled: properties.enabled.unwrap_or(true),
             not_before: properties.not_before,
-            expires: properties.expires.or_else(|| expiry.and_then(|d| d.apply(now, 1))),
+            expires: properties
+                .expires
+                .or_else(|| expiry.and_then(|d| d.apply(now, 1))),
             created: now,
             updated: now,
             exportable: properties.exportable.unwrap_or(false),
@@ -166,7 +171,13 @@ async fn import_key(
     let (jwk, hsm, properties) = model::parse_import(&read_body(body)?)?;
     let kty = KeyType::parse(jwk.kty.as_deref().unwrap_or_default())?;
     let pair = KeyPair::from_jwk(&jwk)?;
-    let record = add_key(&state, &path, kty.with_hsm(hsm || kty.is_hsm()), pair, properties)?;
+    let record = add_key(
+        &state,
+        &path,
+        kty.with_hsm(hsm || kty.is_hsm()),
+        pair,
+        properties,
+    )?;
     Ok(json(base.vault(&state).key_bundle(&record)))
 }
 
@@ -233,8 +244,14 @@ async fn update_key(
 pub async fn rotate(state: &AppState, name: &str) -> Result<Record<K>, StoreError> {
     let old = state.store.get::<K>(name, None)?.version;
     let spec = match (old.pair.rsa_bits(), old.pair.curve()) {
-        (Some(bits), _) => KeySpec::Rsa { bits, hsm: old.kty.is_hsm() },
-        (None, Some(curve)) => KeySpec::Ec { curve, hsm: old.kty.is_hsm() },
+        (Some(bits), _) => KeySpec::Rsa {
+            bits,
+            hsm: old.kty.is_hsm(),
+        },
+        (None, Some(curve)) => KeySpec::Ec {
+            curve,
+            hsm: old.kty.is_hsm(),
+        },
         (None, None) => return Err(StoreError::NotFound),
     };
     let pair = generate(spec)
@@ -281,7 +298,10 @@ async fn get_rotation_policy(
         .meta::<K>(&path.name)
         .map_err(live_error::<K>(&path))?;
     let vault = base.vault(&state);
-    Ok(json(vault.rotation_policy(&path.name, meta.rotation_policy.as_ref())))
+    Ok(json(vault.rotation_policy(
+        &path.name,
+        meta.rotation_policy.as_ref(),
+    )))
 }
 
 /// `PUT /keys/{name}/rotationpolicy`: replaces the policy; the clock applies it from now on.
@@ -314,5 +334,8 @@ async fn put_rotation_policy(
         )
         .map_err(live_error::<K>(&path))?;
     let vault = base.vault(&state);
-    Ok(json(vault.rotation_policy(&path.name, meta.rotation_policy.as_ref())))
+    Ok(json(vault.rotation_policy(
+        &path.name,
+        meta.rotation_policy.as_ref(),
+    )))
 }

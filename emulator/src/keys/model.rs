@@ -167,7 +167,11 @@ pub fn parse_import(body: &[u8]) -> Result<(JsonWebKey, bool, KeyProperties), Ap
     )?;
     if let Some(crv) = &jwk.crv {
         Curve::parse(crv)?;
-        if jwk.kty.as_deref().is_some_and(|kty| KeyType::parse(kty).is_ok_and(KeyType::is_rsa)) {
+        if jwk
+            .kty
+            .as_deref()
+            .is_some_and(|kty| KeyType::parse(kty).is_ok_and(KeyType::is_rsa))
+        {
             properties.rsa_crv = Some(crv.clone());
         }
     }
@@ -206,7 +210,9 @@ fn properties(
     validate_properties(None, tags.as_ref(), &attributes.common)?;
     if let Some(ops) = &key_ops {
         if let Some(bad) = ops.iter().find(|op| !KEY_OPS.contains(&op.as_str())) {
-            return Err(ApiError::bad_parameter(format!("Invalid key_ops value: {bad}")));
+            return Err(ApiError::bad_parameter(format!(
+                "Invalid key_ops value: {bad}"
+            )));
         }
     }
     let release_policy = release_policy.map(release_policy_of).transpose()?;
@@ -238,7 +244,9 @@ fn properties(
 fn release_policy_of(policy: ReleasePolicyIn) -> Result<ReleasePolicy, ApiError> {
     let data = policy
         .data
-        .filter(|d| b64url_decode(d).is_some_and(|bytes| serde_json::from_slice::<Value>(&bytes).is_ok()))
+        .filter(|d| {
+            b64url_decode(d).is_some_and(|bytes| serde_json::from_slice::<Value>(&bytes).is_ok())
+        })
         .ok_or_else(|| {
             ApiError::bad_parameter("The release policy 'data' must be base64url-encoded JSON.")
         })?;
@@ -284,8 +292,8 @@ pub fn parse_operation(body: &[u8], with_digest: bool) -> Result<Operation, ApiE
 }
 
 fn bytes_param(name: &str, value: Option<String>) -> Result<Vec<u8>, ApiError> {
-    let value =
-        value.ok_or_else(|| ApiError::bad_parameter(format!("The parameter '{name}' is required.")))?;
+    let value = value
+        .ok_or_else(|| ApiError::bad_parameter(format!("The parameter '{name}' is required.")))?;
     b64url_decode(&value).ok_or_else(|| {
         ApiError::bad_parameter(format!("The parameter '{name}' is not valid base64url."))
     })
@@ -303,7 +311,9 @@ pub fn parse_rng(body: &[u8]) -> Result<usize, ApiError> {
         Some(n) => Err(ApiError::bad_parameter(format!(
             "The value of 'count' ({n}) is out of range: it must be between 1 and 128."
         ))),
-        None => Err(ApiError::bad_parameter("The parameter 'count' is required.")),
+        None => Err(ApiError::bad_parameter(
+            "The parameter 'count' is required.",
+        )),
     }
 }
 
@@ -380,9 +390,9 @@ pub fn parse_policy(body: &[u8]) -> Result<(Vec<LifetimeAction>, Option<String>)
                 "A rotation policy may have only one {kind} action."
             )));
         }
-        let trigger = action.trigger.ok_or_else(|| {
-            ApiError::bad_parameter("Every lifetime action needs a trigger.")
-        })?;
+        let trigger = action
+            .trigger
+            .ok_or_else(|| ApiError::bad_parameter("Every lifetime action needs a trigger."))?;
         let (after, before) = (trigger.time_after_create, trigger.time_before_expiry);
         let (field, text) = match (&after, &before) {
             (Some(t), None) => ("timeAfterCreate", t),
@@ -457,16 +467,38 @@ mod tests {
 
     #[test]
     fn create_bodies() {
-        let (spec, props) = parse_create(br#"{"kty":"RSA","key_size":3072,"key_ops":["sign"]}"#).unwrap();
-        assert_eq!(spec, KeySpec::Rsa { bits: 3072, hsm: false });
+        let (spec, props) =
+            parse_create(br#"{"kty":"RSA","key_size":3072,"key_ops":["sign"]}"#).unwrap();
+        assert_eq!(
+            spec,
+            KeySpec::Rsa {
+                bits: 3072,
+                hsm: false
+            }
+        );
         assert_eq!(props.key_ops, Some(vec!["sign".to_owned()]));
         let (spec, _) = parse_create(br#"{"kty":"EC-HSM","crv":"P-256K"}"#).unwrap();
-        assert_eq!(spec, KeySpec::Ec { curve: Curve::P256K, hsm: true });
+        assert_eq!(
+            spec,
+            KeySpec::Ec {
+                curve: Curve::P256K,
+                hsm: true
+            }
+        );
         let (spec, _) = parse_create(br#"{"kty":"EC","key_size":384}"#).unwrap();
-        assert_eq!(spec, KeySpec::Ec { curve: Curve::P384, hsm: false });
+        assert_eq!(
+            spec,
+            KeySpec::Ec {
+                curve: Curve::P384,
+                hsm: false
+            }
+        );
         for (body, inner) in [
             (&br#"{"kty":"oct"}"#[..], Some("KeyTypeNotSupported")),
-            (br#"{"kty":"RSA","key_size":1024}"#, Some("KeySizeNotSupported")),
+            (
+                br#"{"kty":"RSA","key_size":1024}"#,
+                Some("KeySizeNotSupported"),
+            ),
             (br#"{"kty":"EC","crv":"P-192"}"#, None),
             (br#"{"kty":"RSA","key_ops":["fly"]}"#, None),
             (br#"{"kty":"RSA","attributes":{"exportable":true}}"#, None),

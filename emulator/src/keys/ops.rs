@@ -78,7 +78,10 @@ pub fn routes() -> Router<AppState> {
             },
         );
         router = router
-            .route(&format!("/keys/{{name}}/{{version}}/{segment}"), handler.clone())
+            .route(
+                &format!("/keys/{{name}}/{{version}}/{segment}"),
+                handler.clone(),
+            )
             .route(&format!("/keys/{{name}}//{segment}"), handler);
     }
     router
@@ -174,7 +177,9 @@ async fn release(
         .map_err(live_error::<KeyVersion>(&path))?;
     let params: ReleaseIn = crate::model::parse_json(&body)?;
     if params.target.is_none_or(|t| t.is_empty()) {
-        return Err(ApiError::bad_parameter("The parameter 'target' is required."));
+        return Err(ApiError::bad_parameter(
+            "The parameter 'target' is required.",
+        ));
     }
     if !record.version.exportable {
         return Err(ApiError::bad_parameter(

@@ -87,7 +87,11 @@ impl Vault<'_> {
                 ..self.attributes(v.enabled, (v.not_before, v.expires), (v.created, v.updated))
             },
             tags: v.tags.as_ref(),
-            release_policy: if bundle { v.release_policy.as_ref() } else { None },
+            release_policy: if bundle {
+                v.release_policy.as_ref()
+            } else {
+                None
+            },
         }
     }
 
@@ -117,7 +121,10 @@ impl Vault<'_> {
         versioned: bool,
         next_link: Option<&str>,
     ) -> String {
-        let value = items.iter().map(|r| self.key(r, false, versioned)).collect();
+        let value = items
+            .iter()
+            .map(|r| self.key(r, false, versioned))
+            .collect();
         to_json(&List { value, next_link })
     }
 

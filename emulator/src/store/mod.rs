@@ -25,8 +25,8 @@ mod types;
 pub use key::{KeyMeta, KeyVersion, LifetimeAction, ReleasePolicy, RotationPolicy};
 pub use sqlite::DbError;
 pub use types::{
-    Backup, Clock, DeletedRecord, NewSecret, Page, Record, SecretBackup, SecretPatch,
-    SecretRecord, SecretVersion, StoreConfig, StoreError, Tags, Version,
+    Backup, Clock, DeletedRecord, NewSecret, Page, Record, SecretBackup, SecretPatch, SecretRecord,
+    SecretVersion, StoreConfig, StoreError, Tags, Version,
 };
 
 use std::collections::BTreeMap;
@@ -259,7 +259,8 @@ impl Store {
         match objects.get_mut(&key) {
             Some(object) if mode == sqlite::Existing::Live => object.push(stored),
             _ => {
-                let object = Object::new(stored_name, vec![stored], State::Live, V::Meta::default());
+                let object =
+                    Object::new(stored_name, vec![stored], State::Live, V::Meta::default());
                 objects.insert(key, object);
             }
         }
@@ -294,7 +295,11 @@ impl Store {
     }
 
     /// One version of a live object, or its latest one when `version` is `None`.
-    pub fn get<V: Stored>(&self, name: &str, version: Option<&str>) -> Result<Record<V>, StoreError> {
+    pub fn get<V: Stored>(
+        &self,
+        name: &str,
+        version: Option<&str>,
+    ) -> Result<Record<V>, StoreError> {
         let now = self.now();
         let inner = self.lock();
         let object = find(V::plane(&inner.planes), name, now, Seen::Live)?;
@@ -437,7 +442,11 @@ impl Store {
     }
 
     /// Visible soft-deleted objects in name order, starting at the sort key `from`.
-    pub fn list_deleted<V: Stored>(&self, from: Option<&str>, max: usize) -> Page<DeletedRecord<V>> {
+    pub fn list_deleted<V: Stored>(
+        &self,
+        from: Option<&str>,
+        max: usize,
+    ) -> Page<DeletedRecord<V>> {
         let now = self.now();
         let inner = self.lock();
         page(V::plane(&inner.planes), from, max, |s| {

@@ -75,7 +75,8 @@ impl<V: Version> Object<V> {
     }
 
     pub(super) fn push(&mut self, version: V) {
-        self.index.insert(version.id().to_owned(), self.versions.len());
+        self.index
+            .insert(version.id().to_owned(), self.versions.len());
         self.versions.push(version);
     }
 

@@ -318,8 +318,11 @@ fn insert_object<V: Table>(conn: &Connection, key: &str, name: &str) -> Result<(
 
 fn update_meta<V: Table>(conn: &Connection, key: &str, meta: &V::Meta) -> Result<(), DbError> {
     let text = (*meta != V::Meta::default()).then(|| json(meta));
-    conn.prepare_cached(&format!("UPDATE {} SET meta = ?2 WHERE key = ?1", V::OBJECTS))?
-        .execute(params![key, text])?;
+    conn.prepare_cached(&format!(
+        "UPDATE {} SET meta = ?2 WHERE key = ?1",
+        V::OBJECTS
+    ))?
+    .execute(params![key, text])?;
     Ok(())
 }
 

@@ -50,7 +50,10 @@ fn latest_is_the_last_created_and_lookups_ignore_case() {
             .value,
         "1"
     );
-    assert_eq!(store.get::<SecretVersion>("other", None), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get::<SecretVersion>("other", None),
+        Err(StoreError::NotFound)
+    );
 }
 
 #[test]
@@ -116,7 +119,10 @@ fn versions_list_in_version_id_order() {
         }
     }
     assert_eq!(seen, ids);
-    assert!(store.list_versions::<SecretVersion>("missing", None, 25).items.is_empty());
+    assert!(store
+        .list_versions::<SecretVersion>("missing", None, 25)
+        .items
+        .is_empty());
 }
 
 #[test]
@@ -130,25 +136,49 @@ fn delete_recover_purge_life_cycle() {
         deleted.scheduled_purge_date,
         deleted.deleted_date + 90 * 86_400
     );
-    assert_eq!(store.get::<SecretVersion>("s", None), Err(StoreError::NotFound));
-    assert_eq!(store.delete::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get::<SecretVersion>("s", None),
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store.delete::<SecretVersion>("s"),
+        Err(StoreError::NotFound)
+    );
     assert_eq!(
         store.set_secret("s", new("3")),
         Err(StoreError::DeletedButRecoverable)
     );
     assert_eq!(store.get_deleted::<SecretVersion>("s").unwrap(), deleted);
-    assert_eq!(store.list_deleted::<SecretVersion>(None, 25).items, vec![deleted]);
+    assert_eq!(
+        store.list_deleted::<SecretVersion>(None, 25).items,
+        vec![deleted]
+    );
     assert!(store.list::<SecretVersion>(None, 25).items.is_empty());
-    assert!(store.list_versions::<SecretVersion>("s", None, 25).items.is_empty());
+    assert!(store
+        .list_versions::<SecretVersion>("s", None, 25)
+        .items
+        .is_empty());
 
     assert_eq!(store.recover::<SecretVersion>("s").unwrap(), latest);
     assert_eq!(store.get::<SecretVersion>("s", None).unwrap(), latest);
-    assert_eq!(store.list_versions::<SecretVersion>("s", None, 25).items.len(), 2);
-    assert_eq!(store.recover::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert_eq!(
+        store
+            .list_versions::<SecretVersion>("s", None, 25)
+            .items
+            .len(),
+        2
+    );
+    assert_eq!(
+        store.recover::<SecretVersion>("s"),
+        Err(StoreError::NotFound)
+    );
 
     store.delete::<SecretVersion>("s").unwrap();
     store.purge::<SecretVersion>("s").unwrap();
-    assert_eq!(store.get_deleted::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get_deleted::<SecretVersion>("s"),
+        Err(StoreError::NotFound)
+    );
     assert_eq!(store.purge::<SecretVersion>("s"), Err(StoreError::NotFound));
     let fresh = set(&store, "s", "new");
     assert_eq!(
@@ -167,20 +197,38 @@ fn visibility_windows_hide_the_secret_then_end() {
     });
     set(&store, "s", "v");
     store.delete::<SecretVersion>("s").unwrap();
-    assert_eq!(store.get_deleted::<SecretVersion>("s"), Err(StoreError::NotFound));
-    assert_eq!(store.get::<SecretVersion>("s", None), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get_deleted::<SecretVersion>("s"),
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store.get::<SecretVersion>("s", None),
+        Err(StoreError::NotFound)
+    );
     assert_eq!(
         store.set_secret("s", new("x")),
         Err(StoreError::BeingDeleted)
     );
-    assert_eq!(store.purge::<SecretVersion>("s"), Err(StoreError::BeingDeleted));
-    assert_eq!(store.recover::<SecretVersion>("s"), Err(StoreError::NotFound));
-    assert!(store.list_deleted::<SecretVersion>(None, 25).items.is_empty());
+    assert_eq!(
+        store.purge::<SecretVersion>("s"),
+        Err(StoreError::BeingDeleted)
+    );
+    assert_eq!(
+        store.recover::<SecretVersion>("s"),
+        Err(StoreError::NotFound)
+    );
+    assert!(store
+        .list_deleted::<SecretVersion>(None, 25)
+        .items
+        .is_empty());
     std::thread::sleep(Duration::from_millis(200));
     assert!(store.get_deleted::<SecretVersion>("s").is_ok());
 
     store.recover::<SecretVersion>("s").unwrap();
-    assert_eq!(store.get::<SecretVersion>("s", None), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get::<SecretVersion>("s", None),
+        Err(StoreError::NotFound)
+    );
     assert_eq!(
         store.set_secret("s", new("x")),
         Err(StoreError::BeingRecovered)
@@ -195,7 +243,10 @@ fn visibility_windows_hide_the_secret_then_end() {
         store.set_secret("s", new("x")),
         Err(StoreError::BeingDeleted)
     );
-    assert_eq!(store.get_deleted::<SecretVersion>("s"), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get_deleted::<SecretVersion>("s"),
+        Err(StoreError::NotFound)
+    );
     std::thread::sleep(Duration::from_millis(200));
     assert!(store.set_secret("s", new("x")).is_ok());
 }
@@ -215,7 +266,10 @@ fn the_clock_purges_what_is_past_its_scheduled_purge_date() {
     store.advance_clock(7 * 86_400 - 10).unwrap();
     assert!(store.get_deleted::<SecretVersion>("old").is_ok());
     store.advance_clock(10).unwrap();
-    assert_eq!(store.get_deleted::<SecretVersion>("old"), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get_deleted::<SecretVersion>("old"),
+        Err(StoreError::NotFound)
+    );
     assert!(store.set_secret("old", new("again")).is_ok());
 }
 
@@ -246,7 +300,10 @@ fn backup_and_restore_keep_versions_and_refuse_existing_names() {
     store.purge::<SecretVersion>("b").unwrap();
     assert_eq!(store.restore(backup.clone()).unwrap(), latest);
     assert_eq!(store.backup::<SecretVersion>("b").unwrap(), backup);
-    assert_eq!(store.backup::<SecretVersion>("nope"), Err(StoreError::NotFound));
+    assert_eq!(
+        store.backup::<SecretVersion>("nope"),
+        Err(StoreError::NotFound)
+    );
 }
 
 #[test]
@@ -296,11 +353,23 @@ fn sqlite_keeps_everything_across_reopen() {
     }
     let store = Store::open(StoreConfig::default(), &path).unwrap();
     assert_eq!(store.get::<SecretVersion>("KEPT", None).unwrap(), kept);
-    assert_eq!(store.list_versions::<SecretVersion>("kept", None, 25).items.len(), 2);
+    assert_eq!(
+        store
+            .list_versions::<SecretVersion>("kept", None, 25)
+            .items
+            .len(),
+        2
+    );
     assert_eq!(store.get_deleted::<SecretVersion>("del").unwrap(), deleted);
     assert_eq!(store.get::<SecretVersion>("p", None).unwrap(), patched);
-    assert_eq!(store.get::<SecretVersion>("gone", None), Err(StoreError::NotFound));
-    assert_eq!(store.get_deleted::<SecretVersion>("gone"), Err(StoreError::NotFound));
+    assert_eq!(
+        store.get::<SecretVersion>("gone", None),
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store.get_deleted::<SecretVersion>("gone"),
+        Err(StoreError::NotFound)
+    );
     store.reset().unwrap();
     drop(store);
     let store = Store::open(StoreConfig::default(), &path).unwrap();

@@ -89,10 +89,7 @@ pub struct DeletedRecord<V> {
 /// Everything a backup carries: the name, every version in creation order, and the object's
 /// own data (a key's rotation policy).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(
-    serialize = "V: Serialize",
-    deserialize = "V: Deserialize<'de>"
-))]
+#[serde(bound(serialize = "V: Serialize", deserialize = "V: Deserialize<'de>"))]
 pub struct Backup<V: Version> {
     pub name: String,
     pub versions: Vec<V>,
