@@ -104,7 +104,9 @@ struct Inner {
 
 struct Log {
     /// The last events, each the JSON object as sent.
-    recent: VecDeque<Arc<str>>,
+    /// The last events with their ids, rendered only when asked for (publishing stays cheap
+    /// when no webhook is configured).
+    recent: VecDeque<(u128, Event)>,
     published: u64,
     rng: fastrand::Rng,
 }
@@ -197,21 +199,23 @@ impl Events {
     /// Records `event` (with a fresh GUID as its `id`) and queues it for every webhook.
     /// Returns at once; never fails.
     pub fn publish(&self, event: Event) {
-        let (id, json) = {
+        // The id's random bits: the GUID text is made only when the event is sent or shown.
+        let id_bits = {
             let mut log = lock(&self.inner.log);
-            let id: Arc<str> = crate::guid::guid(log.rng.u128(..)).into();
-            let json: Arc<str> = event.to_event_grid_json(&id).into();
+            let id_bits = log.rng.u128(..);
             if log.recent.len() == LOG_CAPACITY {
                 log.recent.pop_front();
             }
-            log.recent.push_back(json.clone());
             log.published += 1;
-            (id, json)
+            if self.inner.hooks.is_empty() {
+                log.recent.push_back((id_bits, event));
+                return;
+            }
+            log.recent.push_back((id_bits, event.clone()));
+            id_bits
         };
-        if self.inner.hooks.is_empty() {
-            return;
-        }
-        let body = Bytes::from(format!("[{json}]"));
+        let id: Arc<str> = crate::guid::guid(id_bits).into();
+        let body = Bytes::from(format!("[{}]", event.to_event_grid_json(&id)));
         for hook in &self.inner.hooks {
             {
                 let mut state = lock(&hook.state);
@@ -245,7 +249,10 @@ impl Events {
             let events: Vec<Value> = log
                 .recent
                 .iter()
-                .map(|json| serde_json::from_str(json).unwrap_or(Value::Null))
+                .map(|(id_bits, event)| {
+                    let json = event.to_event_grid_json(&crate::guid::guid(*id_bits));
+                    serde_json::from_str(&json).unwrap_or(Value::Null)
+                })
                 .collect();
             (log.published, events)
         };
