@@ -68,12 +68,13 @@ struct Secret<'a> {
     tags: Option<&'a Tags>,
 }
 
+/// A page of a listing (either plane).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct List<'a> {
-    value: Vec<Secret<'a>>,
+pub struct List<'a, T> {
+    pub value: Vec<T>,
     /// Always written: `null` on the last page, as the service does.
-    next_link: Option<&'a str>,
+    pub next_link: Option<&'a str>,
 }
 
 /// The recovery level the service reports for a vault with soft delete and purge allowed.

@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use crate::crypto::JsonWebKey;
-use crate::render::{to_json, Attributes, Vault};
+use crate::render::{to_json, Attributes, List, Vault};
 use crate::store::{DeletedRecord, KeyVersion, Record, ReleasePolicy, RotationPolicy, Tags};
 
 use super::model::default_notify;
@@ -39,14 +39,6 @@ struct Key<'a> {
     /// Snake case on the wire, unlike the fields around it (spec `KeyBundle.release_policy`).
     #[serde(rename = "release_policy", skip_serializing_if = "Option::is_none")]
     release_policy: Option<&'a ReleasePolicy>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct List<'a> {
-    value: Vec<Key<'a>>,
-    /// Always written: `null` on the last page, as the service does.
-    next_link: Option<&'a str>,
 }
 
 impl Vault<'_> {
