@@ -1,7 +1,26 @@
-import { delay, withSignal } from "./abort.mjs";
-import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
+import { withSignal } from "./abort.mjs";
+import * as args from "./args.mjs";
+import { KeyVaultError } from "./errors.mjs";
+import { fetchHttpClient } from "./fetch.mjs";
 import { pagedIterator } from "./paging.mjs";
+import { credentialFunction, Pipeline } from "./pipeline.mjs";
 import { KeyPoller } from "./poller.mjs";
+import * as model from "./secrets-model.mjs";
+
+/** The core's thrown `kind + message` (`R` RangeError, `T` TypeError) as an error. */
+function coreError(e) {
+  if (typeof e !== "string") return e;
+  return e[0] === "T" ? new TypeError(e.slice(1)) : new RangeError(e.slice(1));
+}
+
+/** `ms` plus an ISO-8601 duration, calendar-correct (the core's arithmetic). */
+function addDuration(wasm, ms, duration) {
+  try {
+    return wasm.addDuration(ms, args.string(duration, "duration"));
+  } catch (e) {
+    throw typeof e === "string" ? new RangeError(e) : e;
+  }
+}
 
 /** `(name, version, options?)` or `(name, options?)` for the latest version: [version, options]. */
 function versionAndOptions(versionOrOptions, options) {
@@ -11,55 +30,131 @@ function versionAndOptions(versionOrOptions, options) {
   throw new TypeError("version must be a string; call updateKeyProperties(name, options) for the latest version");
 }
 
+/** The constructor's options, type-checked; the core checks the values. */
+function clientOptions(options) {
+  const o = args.options(options, "options");
+  if (!o) return { retry: {} };
+  const httpClient = o.httpClient;
+  if (httpClient !== undefined && httpClient !== null && typeof httpClient?.sendRequest !== "function") {
+    throw new TypeError("options.httpClient must have a sendRequest(request) method");
+  }
+  const ua = args.options(o.userAgentOptions, "options.userAgentOptions");
+  return {
+    allowInsecure: args.optBoolOption(o, "allowInsecureConnection", "options") ?? false,
+    disableVerification: args.optBoolOption(o, "disableChallengeResourceVerification", "options") ?? false,
+    serviceVersion: args.optStringOption(o, "serviceVersion", "options"),
+    httpClient: httpClient ?? undefined,
+    retry: args.retryOptions(o.retryOptions),
+    userAgentPrefix: ua ? args.optStringOption(ua, "userAgentPrefix", "options.userAgentOptions") : undefined,
+  };
+}
+
+// Which listing and which operation on a name, as the core numbers them (src/wasm/mod.rs).
+const LIST = { keys: 0, versions: 1, deleted: 2 };
+const NAMED = { delete: 0, getDeleted: 1, recover: 2, purge: 3, backup: 4 };
+
 /**
  * Builds the public KeyClient class over an initialised wasm module. The wasm object stays
  * private: callers cannot free it or reach the credential through it. Everything here is
- * orchestration (iterators, pollers, abort); requests, validation and mapping are in Rust.
+ * orchestration (argument types, iterators, pollers, abort); requests, rules and retries are
+ * decided in Rust, responses are read in js/secrets-model.mjs.
  */
-export function defineKeyClient(wasm, defaultHttpClient) {
-  wasm.__registerHost({ KeyVaultError, AuthenticationError, AbortError, delay });
+export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
+  const readBackup = model.backupReader((text) => wasm.decodeBackup(text));
 
   return class KeyClient {
-    #inner;
+    #pipeline;
 
     constructor(vaultUrl, credential, options) {
-      this.#inner = new wasm.KeyClient(vaultUrl, credential, options, defaultHttpClient);
+      const url = args.string(vaultUrl, "vaultUrl");
+      const getToken = credentialFunction(credential);
+      const o = clientOptions(options);
+      let core;
+      try {
+        core = new wasm.Core(
+          url,
+          o.allowInsecure,
+          !o.disableVerification,
+          o.serviceVersion,
+          o.userAgentPrefix,
+          o.retry.maxRetries,
+          o.retry.retryDelayInMs,
+          o.retry.maxRetryDelayInMs,
+          Math.random() * 2 ** 52,
+        );
+      } catch (e) {
+        throw coreError(e);
+      }
+      this.#pipeline = new Pipeline(core, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs);
     }
 
     /** The vault's URL, normalised. */
     get vaultUrl() {
-      return this.#inner.vaultUrl;
+      return this.#pipeline.origin;
+    }
+
+    #write(update, name, text, options, signal) {
+      const n = args.string(name, "name");
+      const o = args.keyOptions(options);
+      return this.#pipeline.run(
+        (core, id, now) => core.write(id, now, update, n, text, o.contentType, o.enabled, o.notBefore, o.expiresOn, o.tags),
+        signal,
+      );
     }
 
     async setKey(name, value, options) {
-      return withSignal(options, (signal) => this.#inner.setKey(name, value, options, signal));
+      return withSignal(options, async (signal) => {
+        const v = args.string(value, "value");
+        return model.readKey(await this.#write(false, name, v, options, signal));
+      });
+    }
+
+    #get(name, version, signal) {
+      const n = args.string(name, "name");
+      return this.#pipeline.run((core, id, now) => core.get(id, now, n, version), signal);
     }
 
     async getKey(name, options) {
-      return withSignal(options, (signal) => this.#inner.getKey(name, options, signal));
+      return withSignal(options, async (signal) => {
+        const o = args.options(options, "options");
+        const version = o ? args.optStringOption(o, "version", "options") : undefined;
+        return model.readKey(await this.#get(name, version, signal));
+      });
     }
 
     async updateKeyProperties(name, versionOrOptions, options) {
       const [version, callOptions] = versionAndOptions(versionOrOptions, options);
-      return withSignal(callOptions, (signal) => this.#inner.updateKeyProperties(name, version, callOptions, signal));
+      return withSignal(callOptions, async (signal) => {
+        const v = args.optString(version, "version");
+        return model.readProperties(await this.#write(true, name, v, callOptions, signal));
+      });
+    }
+
+    /** A paged iterator over one listing; `read` reads a page. */
+    #list(which, name, options, read, keep) {
+      return pagedIterator(
+        (token, max) =>
+          withSignal(options, async (signal) => {
+            const n = which === LIST.versions ? args.string(name, "name") : undefined;
+            const t = args.optString(token, "continuationToken");
+            const m = args.pageSize(max);
+            keep?.start();
+            return read(await this.#pipeline.run((core, id, now) => core.list(id, now, which, n, m, t), signal));
+          }),
+        keep?.item,
+      );
     }
 
     listPropertiesOfKeys(options) {
-      return pagedIterator((token, max) =>
-        withSignal(options, (signal) => this.#inner.listPropertiesOfKeysPage(token, max, signal)),
-      );
+      return this.#list(LIST.keys, undefined, options, model.readPropertiesPage);
     }
 
     listPropertiesOfKeyVersions(name, options) {
-      return pagedIterator((token, max) =>
-        withSignal(options, (signal) => this.#inner.listPropertiesOfKeyVersionsPage(name, token, max, signal)),
-      );
+      return this.#list(LIST.versions, name, options, model.readPropertiesPage);
     }
 
     listDeletedKeys(options) {
-      return pagedIterator((token, max) =>
-        withSignal(options, (signal) => this.#inner.listDeletedKeysPage(token, max, signal)),
-      );
+      return this.#list(LIST.deleted, undefined, options, model.readDeletedPage);
     }
 
     /**
@@ -68,24 +163,26 @@ export function defineKeyClient(wasm, defaultHttpClient) {
      */
     listPropertiesOfKeysNearExpiry(options = {}) {
       let horizon;
-      return pagedIterator(
-        (token, max) =>
-          withSignal(options, (signal) => {
-            // Checked before the first request; a bad duration rejects the first next().
-            horizon ??= wasm.__addDuration(Date.now(), options?.within ?? "P30D");
-            return this.#inner.listPropertiesOfKeysPage(token, max, signal);
-          }),
-        (p) => p.expiresOn !== undefined && p.expiresOn.getTime() <= horizon,
-      );
+      return this.#list(LIST.keys, undefined, options, model.readPropertiesPage, {
+        // Checked before the first request; a bad duration rejects the first next().
+        start: () => (horizon ??= addDuration(wasm, Date.now(), options?.within ?? "P30D")),
+        item: (p) => p.expiresOn !== undefined && p.expiresOn.getTime() <= horizon,
+      });
+    }
+
+    /** One operation on a name (delete, get deleted, recover, purge, backup). */
+    #named(which, name, signal) {
+      const n = args.string(name, "name");
+      return this.#pipeline.run((core, id, now) => core.named(id, now, which, n), signal);
     }
 
     /** Starts deleting a key; the poller finishes when the deletion is visible. */
     async beginDeleteKey(name, options = {}) {
       const poller = new KeyPoller("delete", name, {
-        start: (signal) => this.#inner.deleteKey(name, signal),
+        start: async (signal) => model.readDeletedKey(await this.#named(NAMED.delete, name, signal)),
         // A vault without soft delete has nothing to wait for.
         finishedAtStart: (deleted) => deleted.recoveryId === undefined,
-        check: (signal, started) => this.#settled(this.#inner.getDeletedKey(name, signal), started),
+        check: (signal, started) => this.#settled(this.#named(NAMED.getDeleted, name, signal), model.readDeletedKey, started),
       }, options);
       await poller.poll(options);
       return poller;
@@ -94,9 +191,9 @@ export function defineKeyClient(wasm, defaultHttpClient) {
     /** Starts recovering a deleted key; the poller finishes when the key can be read again. */
     async beginRecoverDeletedKey(name, options = {}) {
       const poller = new KeyPoller("recover", name, {
-        start: (signal) => this.#inner.recoverDeletedKey(name, signal),
+        start: async (signal) => model.readProperties(await this.#named(NAMED.recover, name, signal)),
         check: async (signal, started) => {
-          const key = await this.#settled(this.#inner.getKey(name, undefined, signal), { properties: started });
+          const key = await this.#settled(this.#get(name, undefined, signal), model.readKey, { properties: started });
           return key?.properties;
         },
       }, options);
@@ -109,9 +206,9 @@ export function defineKeyClient(wasm, defaultHttpClient) {
      * means the caller may not read the object but the operation is done (as the official SDK
      * treats it): the answer is then `otherwise`.
      */
-    async #settled(promise, otherwise) {
+    async #settled(response, read, otherwise) {
       try {
-        return await promise;
+        return read(await response);
       } catch (e) {
         if (e instanceof KeyVaultError && e.statusCode === 404) return undefined;
         if (e instanceof KeyVaultError && e.statusCode === 403) return otherwise;
@@ -120,19 +217,24 @@ export function defineKeyClient(wasm, defaultHttpClient) {
     }
 
     async getDeletedKey(name, options) {
-      return withSignal(options, (signal) => this.#inner.getDeletedKey(name, signal));
+      return withSignal(options, async (signal) => model.readDeletedKey(await this.#named(NAMED.getDeleted, name, signal)));
     }
 
     async purgeDeletedKey(name, options) {
-      return withSignal(options, (signal) => this.#inner.purgeDeletedKey(name, signal));
+      return withSignal(options, async (signal) => {
+        await this.#named(NAMED.purge, name, signal);
+      });
     }
 
     async backupKey(name, options) {
-      return withSignal(options, (signal) => this.#inner.backupKey(name, signal));
+      return withSignal(options, async (signal) => readBackup(await this.#named(NAMED.backup, name, signal)));
     }
 
     async restoreKeyBackup(backup, options) {
-      return withSignal(options, (signal) => this.#inner.restoreKeyBackup(backup, signal));
+      return withSignal(options, async (signal) => {
+        const bytes = args.bytes(backup, "backup");
+        return model.readProperties(await this.#pipeline.run((core, id, now) => core.restore(id, now, bytes), signal));
+      });
     }
 
     /**
@@ -145,15 +247,14 @@ export function defineKeyClient(wasm, defaultHttpClient) {
         throw new TypeError("newValue must be a string or a function returning one");
       }
       if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
-      const expiresOn =
-        options.expiresIn === undefined ? undefined : new Date(wasm.__addDuration(Date.now(), options.expiresIn));
+      const expiresOn = options.expiresIn === undefined ? undefined : new Date(addDuration(wasm, Date.now(), options.expiresIn));
       return withSignal(options, async (signal) => {
-        const current = await this.#inner.getKey(name, undefined, signal);
+        const current = model.readKey(await this.#get(name, undefined, signal));
         const value = typeof newValue === "function" ? await newValue(current) : newValue;
         const { contentType, tags, enabled } = current.properties;
-        return this.#inner.setKey(name, value, { contentType, tags, enabled, expiresOn }, signal);
+        const v = args.string(value, "value");
+        return model.readKey(await this.#write(false, name, v, { contentType, tags, enabled, expiresOn }, signal));
       });
     }
   };
 }
-

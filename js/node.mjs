@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as wasm from "../pkg/web/keyvault_keys_wasm.js";
 import { defineKeyClient } from "./client.mjs";
-import { nodeHttpClient } from "./node-http.mjs";
+import { nodeSocketClient } from "./node-socket.mjs";
 
 wasm.initSync({ module: readFileSync(join(__dirname, "web", "keyvault_keys_wasm_bg.wasm")) });
 
-export const KeyClient = defineKeyClient(wasm, nodeHttpClient);
+export const KeyClient = defineKeyClient(wasm, nodeSocketClient);
 export { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";

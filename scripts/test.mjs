@@ -1,7 +1,8 @@
 // `npm test`: installs what the tests need, then runs every suite:
-//   type pins (tsc), native Rust (core + emulator), wasm in Node, wasm in headless Chromium,
-//   node:test suites (package, seed, README, lifecycle, browser entry, packed tarball + Vite).
-// A wasm run that executes zero tests is a failure, not a pass.
+//   type pins (tsc), native Rust (core + emulator), then the node:test suites against the
+//   emulator: the package in Node, and in headless Chromium through its browser entry (package,
+//   seed, README, lifecycle, transports, packed tarball + Vite). A suite that runs zero tests is
+//   a failure, not a pass.
 import { readdirSync } from "node:fs";
 import {
   buildEmulator,
@@ -42,16 +43,6 @@ buildEmulator();
 const emulator = await startEmulator();
 const env = { ...process.env, KEYVAULT_EMULATOR_URL: emulator.url };
 try {
-  step("wasm in Node: wasm-pack test --node");
-  passed("wasm-pack test --node", await runCapture("wasm-pack", ["test", "--node", "--mode", "no-install"], { env }));
-
-  step("wasm in headless Chromium: wasm-pack test --headless --chrome");
-  const browserEnv = { ...env, WASM_BINDGEN_USE_BROWSER: "1" };
-  passed(
-    "wasm-pack test --headless --chrome",
-    await runCapture("wasm-pack", ["test", "--headless", "--chrome", "--mode", "no-install"], { env: browserEnv }),
-  );
-
   step("JavaScript suites: node --test");
   const files = readdirSync("tests/js").filter((f) => f.endsWith(".test.mjs")).map((f) => `tests/js/${f}`);
   const out = await runCapture("node", ["--test", "--test-reporter=spec", ...files], { env });

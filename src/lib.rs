@@ -1,7 +1,7 @@
-//! keyvault-keys-wasm: an Azure Key Vault `KeyClient` for JavaScript hosts.
+//! keyvault-keys-wasm: Azure Key Vault clients for JavaScript hosts.
 //!
-//! `core` is plain Rust (models, validation, the request pipeline) and is tested natively;
-//! `wasm` is the only JavaScript boundary and exists only on `wasm32`.
+//! `core` is plain Rust (validation, requests, the pipeline as a state machine) and is tested
+//! natively; `wasm` is the only JavaScript boundary and exists only on `wasm32`.
 
 pub mod core;
 

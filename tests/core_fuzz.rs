@@ -1,107 +1,62 @@
-//! Property-based fuzzing of everything that reads untrusted text: response bodies, error
-//! bodies, challenges, ids, page links, durations, vault URLs. None may panic (a panic in wasm
-//! kills the instance); parsers must either return a value or an error.
+//! Property-based fuzzing of everything that reads untrusted input: challenges, page links,
+//! durations, vault URLs, retry headers, arguments, and the order of the host's reports. None
+//! may panic (a panic in wasm kills the instance): each returns a value or an error.
 //!
 //! Cases per property: `PROPTEST_CASES` (default 256); `npm test` runs a bounded larger run.
 #![cfg(not(target_arch = "wasm32"))]
 
 use keyvault_keys_wasm::core::challenge;
 use keyvault_keys_wasm::core::duration::Duration;
-use keyvault_keys_wasm::core::model;
-use keyvault_keys_wasm::core::pipeline::{Config, Pipeline};
-use keyvault_keys_wasm::core::request::{service_error, HttpResponse};
+use keyvault_keys_wasm::core::pipeline::{user_agent, Action, Config, Response};
 use keyvault_keys_wasm::core::retry::{self, RetryOptions};
+use keyvault_keys_wasm::core::secrets::{Listing, Named, SecretOptions, SecretsClient};
 use keyvault_keys_wasm::core::vault_url::VaultUrl;
 use proptest::prelude::*;
 
-/// Arbitrary JSON, biased towards the shapes the decoders look for.
-fn json() -> impl Strategy<Value = String> {
-    let key = prop_oneof![
-        Just("value".to_string()),
-        Just("id".to_string()),
-        Just("attributes".to_string()),
-        Just("tags".to_string()),
-        Just("contentType".to_string()),
-        Just("nextLink".to_string()),
-        Just("error".to_string()),
-        Just("code".to_string()),
-        Just("message".to_string()),
-        Just("exp".to_string()),
-        Just("created".to_string()),
-        Just("recoveryId".to_string()),
-        Just("deletedDate".to_string()),
-        "[a-zA-Z]{0,6}",
-    ];
-    let leaf = prop_oneof![
-        Just("null".to_string()),
-        Just("true".to_string()),
-        any::<i64>().prop_map(|n| n.to_string()),
-        any::<f64>().prop_map(|n| format!("{n:e}")),
-        "[ -~]{0,12}".prop_map(|s| format!("{:?}", s)),
-        Just("\"https://v.vault.azure.net/secrets/n/0123456789abcdef0123456789abcdef\"".to_string()),
-        Just("\"http://h:1/secrets/\"".to_string()),
-    ];
-    leaf.prop_recursive(5, 64, 8, move |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(|v| format!("[{}]", v.join(","))),
-            prop::collection::vec((key.clone(), inner), 0..6).prop_map(|kv| {
-                let body: Vec<String> = kv.into_iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
-                format!("{{{}}}", body.join(","))
-            }),
-        ]
-    })
-}
-
-/// Valid JSON, then possibly cut short or with a byte changed.
-fn body() -> impl Strategy<Value = String> {
-    (json(), any::<prop::sample::Index>(), 0u8..3, any::<char>()).prop_map(|(j, at, how, c)| {
-        if j.is_empty() {
-            return j;
-        }
-        let mut i = at.index(j.len());
-        while !j.is_char_boundary(i) {
-            i -= 1;
-        }
-        match how {
-            0 => j,
-            1 => j[..i].to_string(),
-            _ => format!("{}{c}{}", &j[..i], &j[i..]),
-        }
-    })
-}
-
-fn decode_everything(text: &str) {
-    let _ = model::parse_key(200, text, Some("rid"));
-    let _ = model::parse_properties(200, text, None);
-    let _ = model::parse_deleted_key(200, text, None);
-    let _ = model::parse_properties_page(200, text, None);
-    let _ = model::parse_deleted_page(200, text, None);
-    let _ = model::parse_backup(200, text, None);
-    let e = service_error(&HttpResponse { status: 503, headers: vec![], body: text.to_string() });
-    assert!(!e.to_string().is_empty());
-}
-
-fn pipeline() -> Pipeline {
-    Pipeline::new(Config {
+fn client() -> SecretsClient {
+    let config = Config {
         vault: VaultUrl::parse("https://v.vault.azure.net", false).unwrap(),
         api_version: "2025-07-01".into(),
         verify_challenge_resource: true,
         retry: RetryOptions::default(),
-        user_agent: "test".into(),
-    })
+        user_agent: user_agent(None),
+    };
+    SecretsClient::new(config, 5)
+}
+
+/// One report of the host, in any order, with any values.
+#[derive(Debug, Clone)]
+enum Report {
+    Answer(u16, Option<String>, Option<String>),
+    NoResponse,
+    Token(f64),
+    Slept,
+    Refreshed(f64),
+}
+
+fn report() -> impl Strategy<Value = Report> {
+    let header = prop_oneof![
+        Just(None),
+        Just(Some(r#"Bearer authorization="https://login.microsoftonline.com/t", resource="https://vault.azure.net""#.to_string())),
+        Just(Some(r#"Bearer error="insufficient_claims", claims="e30=""#.to_string())),
+        any::<String>().prop_map(Some),
+    ];
+    let time = prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), 0.0..1e13];
+    prop_oneof![
+        (
+            0u16..1000,
+            header,
+            prop::option::of("[0-9 .a-zA-Z,:]{0,30}")
+        )
+            .prop_map(|(s, h, r)| Report::Answer(s, h, r)),
+        Just(Report::NoResponse),
+        time.clone().prop_map(Report::Token),
+        Just(Report::Slept),
+        time.prop_map(Report::Refreshed),
+    ]
 }
 
 proptest! {
-    #[test]
-    fn decoders_never_panic_on_json_like_bodies(text in body()) {
-        decode_everything(&text);
-    }
-
-    #[test]
-    fn decoders_never_panic_on_any_text(text in any::<String>()) {
-        decode_everything(&text);
-    }
-
     #[test]
     fn challenge_parser_never_panics(
         parts in prop::collection::vec(prop_oneof![
@@ -119,13 +74,20 @@ proptest! {
     }
 
     #[test]
-    fn links_urls_and_durations_never_panic(text in any::<String>(), ascii in "[ -~]{0,40}") {
-        let p = pipeline();
+    fn links_urls_durations_and_arguments_never_panic(text in any::<String>(), ascii in "[ -~]{0,40}", n in any::<u32>()) {
+        let mut c = client();
+        let flat = vec![text.clone(), ascii.clone(), text.clone()];
         for t in [&text, &ascii] {
-            let _ = p.next_page(t);
+            let _ = c.pipeline.next_page(t);
             let _ = VaultUrl::parse(t, true);
             let _ = Duration::parse(t);
-            let _ = model::parse_id(t);
+            let options = SecretOptions { content_type: Some(t), tags: Some(&flat), not_before: Some(i64::MIN), ..Default::default() };
+            let _ = c.set(t, t, &options, 0.0);
+            let _ = c.update(t, Some(t), &options, 0.0);
+            let _ = c.get(t, Some(t), 0.0);
+            let _ = c.list(Listing::Versions, Some(t), Some(n), Some(t), 0.0);
+            let _ = c.named(Named::Backup, t, 0.0);
+            let _ = c.restore(t.as_bytes(), 0.0);
         }
         if let Ok(d) = Duration::parse(&ascii) {
             let _ = d.add_to(i64::MAX / 4);
@@ -134,15 +96,44 @@ proptest! {
 
     #[test]
     fn retry_headers_never_panic(value in any::<String>(), ascii in "[ -~]{0,40}", status in 0u16..1000) {
-        for v in [value, ascii] {
-            let r = HttpResponse {
-                status,
-                headers: vec![("retry-after", v.clone()), ("retry-after-ms", v.clone()), ("x-ms-retry-after-ms", v)],
-                body: String::new(),
-            };
+        for v in [value.as_str(), ascii.as_str()] {
+            let r = Response { status, www_authenticate: None, retry_after: Some(v), retry_after_ms: Some(v), x_ms_retry_after_ms: Some(v) };
             if let Some(d) = retry::delay_before_retry(&RetryOptions::default(), 0, Some(&r), 0.0, 0.0, 0.5) {
                 prop_assert!((0.0..=60_000.0).contains(&d));
             }
+        }
+    }
+
+    /// A host that reports anything in any order never makes the core panic, and a call that
+    /// has ended stays ended.
+    #[test]
+    fn the_pipeline_survives_any_sequence_of_reports(reports in prop::collection::vec(report(), 0..40)) {
+        let mut c = client();
+        let (mut call, mut action) = c.set("k", "v", &SecretOptions::default(), 0.0).unwrap();
+        let mut now = 0.0;
+        for r in reports {
+            now += 1000.0;
+            let p = &mut c.pipeline;
+            let next = match r {
+                Report::Answer(status, www, retry_after) => {
+                    let response = Response { status, www_authenticate: www.as_deref(), retry_after: retry_after.as_deref(), ..Default::default() };
+                    p.on_response(&mut call, &response, now)
+                }
+                Report::NoResponse => p.on_transport_failure(&mut call, now),
+                Report::Token(t) => p.on_token(&mut call, t),
+                Report::Slept => p.on_slept(&mut call, now),
+                Report::Refreshed(t) => {
+                    p.on_refreshed(t);
+                    continue;
+                }
+            };
+            if matches!(action, Action::Done | Action::Fail(_)) {
+                prop_assert!(matches!(next, Action::Fail(_)), "an ended call stays ended: {next:?}");
+            }
+            if let Action::Sleep(ms) = next {
+                prop_assert!(ms <= 60_000);
+            }
+            action = next;
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The Key Vault authentication challenge: `WWW-Authenticate: Bearer authorization="...", resource="..."`.
 
 use super::error::{Error, Result};
+use super::text::{concat, shorten};
 
 /// What a challenge tells the client: which token to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,35 +78,60 @@ fn url_host(url: &str) -> Option<String> {
 /// The decoded claims of a CAE challenge (`error="insufficient_claims", claims="<base64>"`).
 pub fn cae_claims(header: &str) -> Option<String> {
     let p = params(header);
-    let get = |k: &str| p.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+    let get = |k: &str| {
+        p.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
     if get("error") != Some("insufficient_claims") {
         return None;
     }
     // Claims arrive base64-encoded; credentials take the JSON itself.
     let claims = get("claims")?;
-    Some(super::base64url::decode_standard(claims).and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| claims.to_string()))
+    Some(
+        super::base64url::decode_standard(claims)
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_else(|| claims.to_string()),
+    )
 }
 
 /// Parses a challenge and, unless `verify_host` is `None`, checks that the challenge's resource
 /// belongs to the vault's host. A failed check is an error and must leave no state behind.
 pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
     let p = params(header);
-    let get = |k: &str| p.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+    let get = |k: &str| {
+        p.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
     let resource = get("resource");
     let scope = match (resource, get("scope")) {
-        (Some(r), _) => format!("{}/.default", r.trim_end_matches('/')),
+        (Some(r), _) => concat(&[r.trim_end_matches('/'), "/.default"]),
         (None, Some(s)) => s.to_string(),
-        (None, None) => return Err(Error::auth("the service's authentication challenge names no resource or scope")),
+        (None, None) => {
+            return Err(Error::auth(
+                "the service's authentication challenge names no resource or scope",
+            ))
+        }
     };
     if let Some(request_host) = verify_host {
         let resource_url = resource.unwrap_or_else(|| scope.trim_end_matches("/.default"));
-        let ok = url_host(resource_url).is_some_and(|rh| request_host.ends_with(&format!(".{rh}")));
+        let ok = url_host(resource_url).is_some_and(|rh| {
+            request_host.len() > rh.len()
+                && request_host.ends_with(&rh)
+                && request_host.as_bytes()[request_host.len() - rh.len() - 1] == b'.'
+        });
         if !ok {
-            return Err(Error::auth(format!(
-                "the challenge resource '{resource_url}' does not match the vault host '{request_host}'; \
-                 set disableChallengeResourceVerification to true only if this vault really is \
-                 served from that host (see https://aka.ms/azsdk/blog/vault-uri)"
-            )));
+            return Err(Error::auth(concat(&[
+                "the challenge resource '",
+                &shorten(resource_url),
+                "' does not match the vault host '",
+                request_host,
+                "'; set disableChallengeResourceVerification to true only if this vault really is \
+                 served from that host (see https://aka.ms/azsdk/blog/vault-uri)",
+            ])));
         }
     }
     let tenant_id = get("authorization")
@@ -113,7 +139,11 @@ pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
         .and_then(|a| a.split("://").nth(1)?.split(['/', '?', '#']).nth(1))
         .filter(|t| !t.is_empty())
         .map(str::to_string);
-    Ok(Challenge { scope, tenant_id, claims: cae_claims(header) })
+    Ok(Challenge {
+        scope,
+        tenant_id,
+        claims: cae_claims(header),
+    })
 }
 
 #[cfg(test)]
@@ -126,7 +156,10 @@ mod tests {
     fn reads_the_real_challenge() {
         let c = parse(REAL, Some("myvault.vault.azure.net")).unwrap();
         assert_eq!(c.scope, "https://vault.azure.net/.default");
-        assert_eq!(c.tenant_id.as_deref(), Some("72f988bf-86f1-41af-91ab-2d7cd011db47"));
+        assert_eq!(
+            c.tenant_id.as_deref(),
+            Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+        );
         assert_eq!(c.claims, None);
     }
 
@@ -143,8 +176,16 @@ mod tests {
 
     #[test]
     fn verification() {
-        for host in ["vault.azure.net", "evilvault.azure.net", "v.vault.azure.net.evil.com", "127.0.0.1"] {
-            assert!(matches!(parse(REAL, Some(host)), Err(Error::Authentication { .. })), "{host}");
+        for host in [
+            "vault.azure.net",
+            "evilvault.azure.net",
+            "v.vault.azure.net.evil.com",
+            "127.0.0.1",
+        ] {
+            assert!(
+                matches!(parse(REAL, Some(host)), Err(Error::Authentication { .. })),
+                "{host}"
+            );
         }
         assert!(parse(REAL, None).is_ok(), "verification can be turned off");
         let sov = r#"Bearer authorization="https://login.chinacloudapi.cn/t", resource="https://vault.azure.cn""#;
@@ -158,14 +199,34 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(c.claims.as_deref(), Some(r#"{"access_token":{}}"#), "decoded from base64");
-        assert_eq!(c.tenant_id.as_deref(), Some("common"), "the tenant is the authority's first path segment");
-        assert_eq!(params(r#"Bearer a="x\"y, z", b=tok"#), vec![("a".into(), "x\"y, z".into()), ("b".into(), "tok".into())]);
+        assert_eq!(
+            c.claims.as_deref(),
+            Some(r#"{"access_token":{}}"#),
+            "decoded from base64"
+        );
+        assert_eq!(
+            c.tenant_id.as_deref(),
+            Some("common"),
+            "the tenant is the authority's first path segment"
+        );
+        assert_eq!(
+            params(r#"Bearer a="x\"y, z", b=tok"#),
+            vec![("a".into(), "x\"y, z".into()), ("b".into(), "tok".into())]
+        );
     }
 
     #[test]
     fn garbage_never_panics() {
-        for h in ["", "Bearer", "Bearer =", "Bearer a=\"", "Bearer resource=", "resource=\"x\"", "Basic realm=x", "é=ü"] {
+        for h in [
+            "",
+            "Bearer",
+            "Bearer =",
+            "Bearer a=\"",
+            "Bearer resource=",
+            "resource=\"x\"",
+            "Basic realm=x",
+            "é=ü",
+        ] {
             let _ = parse(h, Some("v.vault.azure.net"));
         }
         assert!(parse("Bearer resource=\"nohost\"", Some("v.vault.azure.net")).is_err());

@@ -12,7 +12,12 @@ pub struct Duration {
 
 impl Duration {
     pub fn parse(text: &str) -> Result<Duration> {
-        let bad = || Error::range_error(format!("not an ISO-8601 duration such as P30D or PT12H: {}", super::vault_url::quoted(text)));
+        let bad = || {
+            Error::range_error(super::text::concat(&[
+                "not an ISO-8601 duration such as P30D or PT12H: ",
+                &super::text::quoted(text),
+            ]))
+        };
         let rest = text.strip_prefix('P').ok_or_else(bad)?;
         let (date, time) = match rest.split_once('T') {
             Some((d, t)) if !t.is_empty() => (d, Some(t)),
@@ -45,9 +50,21 @@ impl Duration {
                 }
                 number.clear();
             }
-            if number.is_empty() { Ok(()) } else { Err(bad()) }
+            if number.is_empty() {
+                Ok(())
+            } else {
+                Err(bad())
+            }
         };
-        parse_part(date, &[('Y', 12, true), ('M', 1, true), ('W', 7 * 86_400, false), ('D', 86_400, false)])?;
+        parse_part(
+            date,
+            &[
+                ('Y', 12, true),
+                ('M', 1, true),
+                ('W', 7 * 86_400, false),
+                ('D', 86_400, false),
+            ],
+        )?;
         if let Some(t) = time {
             parse_part(t, &[('H', 3_600, false), ('M', 60, false), ('S', 1, false)])?;
         }
@@ -60,7 +77,10 @@ impl Duration {
         let secs_of_day = unix_seconds.rem_euclid(86_400);
         let (y, m, day) = civil_from_days(days);
         let total_months = y * 12 + (m as i64 - 1) + self.months;
-        let (ny, nm) = (total_months.div_euclid(12), total_months.rem_euclid(12) as u32 + 1);
+        let (ny, nm) = (
+            total_months.div_euclid(12),
+            total_months.rem_euclid(12) as u32 + 1,
+        );
         let nd = day.min(days_in_month(ny, nm));
         days_from_civil(ny, nm, nd) * 86_400 + secs_of_day + self.seconds
     }
@@ -106,12 +126,39 @@ mod tests {
 
     #[test]
     fn parses() {
-        assert_eq!(Duration::parse("P30D").unwrap(), Duration { months: 0, seconds: 30 * 86_400 });
-        assert_eq!(Duration::parse("P1Y2M").unwrap(), Duration { months: 14, seconds: 0 });
+        assert_eq!(
+            Duration::parse("P30D").unwrap(),
+            Duration {
+                months: 0,
+                seconds: 30 * 86_400
+            }
+        );
+        assert_eq!(
+            Duration::parse("P1Y2M").unwrap(),
+            Duration {
+                months: 14,
+                seconds: 0
+            }
+        );
         assert_eq!(Duration::parse("P2W").unwrap().seconds, 14 * 86_400);
         assert_eq!(Duration::parse("PT1H30M5S").unwrap().seconds, 5_405);
         assert_eq!(Duration::parse("P1DT12H").unwrap().seconds, 129_600);
-        for bad in ["", "P", "PT", "30D", "P30", "P1.5D", "P-1D", "PD", "P1D1Y", "PT1D", "P1H", "p30d", "P30DT", "P9999999999D"] {
+        for bad in [
+            "",
+            "P",
+            "PT",
+            "30D",
+            "P30",
+            "P1.5D",
+            "P-1D",
+            "PD",
+            "P1D1Y",
+            "PT1D",
+            "P1H",
+            "p30d",
+            "P30DT",
+            "P9999999999D",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad}");
         }
     }
@@ -119,11 +166,25 @@ mod tests {
     #[test]
     fn adds_calendar_months_and_plain_seconds() {
         let feb_29 = Duration::parse("P1M").unwrap().add_to(JAN_31_2024);
-        assert_eq!(feb_29, 1_709_164_800, "2024-02-29: clamped to the month's last day");
-        assert_eq!(Duration::parse("P1Y").unwrap().add_to(JAN_31_2024), 1_738_281_600, "2025-01-31");
-        assert_eq!(Duration::parse("P30D").unwrap().add_to(JAN_31_2024), JAN_31_2024 + 30 * 86_400);
+        assert_eq!(
+            feb_29, 1_709_164_800,
+            "2024-02-29: clamped to the month's last day"
+        );
+        assert_eq!(
+            Duration::parse("P1Y").unwrap().add_to(JAN_31_2024),
+            1_738_281_600,
+            "2025-01-31"
+        );
+        assert_eq!(
+            Duration::parse("P30D").unwrap().add_to(JAN_31_2024),
+            JAN_31_2024 + 30 * 86_400
+        );
         assert_eq!(Duration::parse("PT90M").unwrap().add_to(-1), 5_399);
-        assert_eq!(Duration::parse("P100Y").unwrap().add_to(0), 3_155_760_000, "2070-01-01");
+        assert_eq!(
+            Duration::parse("P100Y").unwrap().add_to(0),
+            3_155_760_000,
+            "2070-01-01"
+        );
     }
 
     #[test]

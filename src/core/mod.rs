@@ -4,11 +4,11 @@ pub mod base64url;
 pub mod challenge;
 pub mod duration;
 pub mod error;
-pub mod model;
 pub mod pipeline;
-pub mod request;
 pub mod retry;
+pub mod secrets;
+pub mod text;
 pub mod validate;
 pub mod vault_url;
 
-pub use error::{ArgError, Cause, Error};
+pub use error::{ArgError, Error};

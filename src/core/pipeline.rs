@@ -1,20 +1,21 @@
 //! Sending an operation: vault URL and api-version, the challenge handshake, the token cache,
-//! retries.
+//! retries. A state machine with no I/O of its own: the host sends, sleeps and asks the
+//! credential when an [`Action`] says so, and reports back what happened. So the same rules run
+//! natively in tests and in the wasm module, and no future, timer or promise lives in Rust.
 //!
 //! The handshake is the one the official SDKs use: the first request goes out without a token
 //! and without a body; the service answers 401 with a challenge naming the token's resource and
 //! tenant; the client verifies the resource, asks the credential, and sends the real request.
 //! Later requests reuse the challenge and the cached token. A token is refreshed in the
 //! background once it is within two minutes of expiry, and waited for only within 30 seconds.
-
-use std::cell::RefCell;
-use std::future::Future;
-use std::rc::Rc;
+//!
+//! The token's text never enters the core: the host keeps it. The core keeps what the rules
+//! need: for which challenge the cached token is, and until when it is good.
 
 use super::challenge::{self, Challenge};
-use super::error::{Error, Result};
-use super::request::{service_error, HttpRequest, HttpResponse, Method, Operation};
+use super::error::Error;
 use super::retry::{self, RetryOptions};
+use super::text::concat;
 use super::vault_url::VaultUrl;
 
 /// Within this many milliseconds of expiry a token is refreshed in the background.
@@ -22,29 +23,136 @@ pub const TOKEN_REFRESH_MARGIN_MS: f64 = 120_000.0;
 /// Within this many milliseconds of expiry a token is no longer used: calls wait for a new one.
 pub const TOKEN_MIN_VALIDITY_MS: f64 = 30_000.0;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccessToken {
-    pub token: String,
-    /// Milliseconds since the epoch; `None` when the credential did not say (then not cached).
-    pub expires_on_ms: Option<f64>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Patch,
+    Post,
+    Delete,
 }
 
-/// What the platform provides to one call: a transport, the credential, timers, a clock.
-pub trait Host {
-    fn send(&self, request: HttpRequest) -> impl Future<Output = Result<HttpResponse>>;
-    /// Asks the credential for a token for `challenge.scope` (with its tenant and claims).
-    /// Concurrent calls for the same challenge share one credential call. The future owns
-    /// what it needs, so it can outlive the call that started it (background refresh).
-    fn get_token(&self, challenge: &Challenge) -> impl Future<Output = Result<AccessToken>> + 'static;
-    /// Runs a task on its own (a background token refresh).
-    fn spawn(&self, task: impl Future<Output = ()> + 'static);
-    /// Waits; fails early when the call is aborted.
-    fn sleep(&self, ms: f64) -> impl Future<Output = Result<()>>;
-    fn now_ms(&self) -> f64;
-    /// Uniform in [0, 1), for backoff jitter.
-    fn random(&self) -> f64;
-    /// The call was aborted: nothing more is sent for it.
-    fn aborted(&self) -> bool;
+/// One operation, before the pipeline adds the api-version and the host adds the vault, the
+/// headers and the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub method: Method,
+    /// Starts with `/`, may carry a query. Built only from validated names and versions, so it
+    /// needs no escaping.
+    pub path: String,
+    pub body: Option<String>,
+}
+
+/// The parts of a response the pipeline reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Response<'a> {
+    pub status: u16,
+    pub www_authenticate: Option<&'a str>,
+    pub retry_after: Option<&'a str>,
+    pub retry_after_ms: Option<&'a str>,
+    pub x_ms_retry_after_ms: Option<&'a str>,
+}
+
+impl Response<'_> {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Which token a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// None, and no body either: the challenge probe.
+    None,
+    /// The cached token (just obtained, if the previous action was [`Action::Token`]: the host
+    /// caches that one now).
+    Cached,
+    /// The token just obtained for this call, which is not cached (it named no expiry).
+    Own,
+}
+
+/// How a call ended without a result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The service's answer (the last response the host reported) is the error.
+    Service,
+    /// No response arrived (the last failure the host reported is the error).
+    Transport,
+    /// The authentication challenge could not be used.
+    Authentication(String),
+    /// The host reported something the call was not waiting for (a host bug).
+    OutOfOrder,
+}
+
+/// What the host does next for a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Send [`Call::method`] to [`Call::path`], with [`Call::body`] unless `auth` is
+    /// [`Auth::None`]; then report [`Pipeline::on_response`] or [`Pipeline::on_transport_failure`].
+    /// With `refresh`, also ask the credential for a new token for [`Pipeline::refreshing`] in
+    /// the background, and report it with [`Pipeline::on_refreshed`].
+    Send {
+        auth: Auth,
+        refresh: bool,
+    },
+    /// Ask the credential for a token for [`Call::challenge`], then report
+    /// [`Pipeline::on_token`] (a credential failure ends the call).
+    Token,
+    /// Wait this many milliseconds, then report [`Pipeline::on_slept`].
+    Sleep(u64),
+    /// The last response is the result.
+    Done,
+    Fail(Failure),
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Probe,
+    Token {
+        challenge: Challenge,
+        after_refusal: bool,
+    },
+    Sent {
+        challenge: Challenge,
+        from_cache: bool,
+        after_refusal: bool,
+    },
+    Sleeping,
+    Finished,
+}
+
+/// One operation in flight.
+#[derive(Debug, Clone)]
+pub struct Call {
+    method: Method,
+    path: String,
+    body: Option<String>,
+    retry: u32,
+    started_ms: f64,
+    state: State,
+}
+
+impl Call {
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The path and query, api-version included.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+
+    /// The challenge to ask the credential for, while the call waits for a token.
+    pub fn challenge(&self) -> Option<&Challenge> {
+        match &self.state {
+            State::Token { challenge, .. } => Some(challenge),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -53,8 +161,7 @@ pub struct Config {
     pub api_version: String,
     pub verify_challenge_resource: bool,
     pub retry: RetryOptions,
-    /// The `User-Agent` header (sent as `x-ms-useragent` by the browser transport, since
-    /// browsers do not let a page set `User-Agent`).
+    /// The `User-Agent` header.
     pub user_agent: String,
 }
 
@@ -62,224 +169,330 @@ pub struct Config {
 pub fn user_agent(prefix: Option<&str>) -> String {
     let ours = concat!("keyvault-keys-wasm/", env!("CARGO_PKG_VERSION"));
     match prefix {
-        Some(p) if !p.is_empty() => format!("{p} {ours}"),
+        Some(p) if !p.is_empty() => concat(&[p, " ", ours]),
         _ => ours.to_string(),
     }
 }
 
+/// What the core knows of the cached token; the host holds its text.
+#[derive(Debug, Clone)]
 struct CachedToken {
-    token: String,
     expires_on_ms: f64,
     scope: String,
     tenant_id: Option<String>,
 }
 
-#[derive(Default)]
-struct AuthState {
-    challenge: Option<Challenge>,
-    token: Option<CachedToken>,
-    refreshing: bool,
-}
-
-impl AuthState {
-    fn store(&mut self, challenge: &Challenge, at: &AccessToken) {
-        self.token = at.expires_on_ms.filter(|e| e.is_finite()).map(|expires_on_ms| CachedToken {
-            token: at.token.clone(),
+impl CachedToken {
+    fn new(challenge: &Challenge, expires_on_ms: f64) -> Option<Self> {
+        expires_on_ms.is_finite().then(|| CachedToken {
             expires_on_ms,
             scope: challenge.scope.clone(),
             tenant_id: challenge.tenant_id.clone(),
-        });
+        })
     }
 }
 
+/// A client's pipeline: its configuration and what it has learned (challenge, token).
 pub struct Pipeline {
     pub config: Config,
-    state: Rc<RefCell<AuthState>>,
-}
-
-/// How one attempt ended, for the retry loop.
-enum Attempt {
-    Response(HttpResponse),
-    NoResponse(Error),
+    challenge: Option<Challenge>,
+    token: Option<CachedToken>,
+    refreshing: Option<Challenge>,
+    /// xorshift64 state, for backoff jitter.
+    random: u64,
 }
 
 impl Pipeline {
-    pub fn new(config: Config) -> Self {
-        Pipeline { config, state: Rc::default() }
+    /// `seed` makes the backoff jitter; any value works.
+    pub fn new(config: Config, seed: u64) -> Self {
+        Pipeline {
+            config,
+            challenge: None,
+            token: None,
+            refreshing: None,
+            random: seed | 1,
+        }
     }
 
-    fn request(&self, op: &Operation, token: Option<&str>) -> HttpRequest {
-        let sep = if op.path.contains('?') { '&' } else { '?' };
-        let url = if op.path.contains("api-version=") {
-            format!("{}{}", self.config.vault.origin, op.path)
+    /// Uniform in [0, 1).
+    fn next_random(&mut self) -> f64 {
+        let mut x = self.random;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.random = x;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Starts `op` at `now_ms`.
+    pub fn start(&mut self, op: Operation, now_ms: f64) -> (Call, Action) {
+        let path = if op.path.contains("api-version=") {
+            op.path
         } else {
-            format!("{}{}{sep}api-version={}", self.config.vault.origin, op.path, self.config.api_version)
+            let sep = if op.path.contains('?') { "&" } else { "?" };
+            concat(&[&op.path, sep, "api-version=", &self.config.api_version])
         };
-        let mut headers =
-            vec![("accept", "application/json".to_string()), ("user-agent", self.config.user_agent.clone())];
-        // Without a token the request is only the challenge probe: no body goes out before the
-        // client knows whom it is talking to.
-        let body = token.and(op.body.clone());
-        if body.is_some() {
-            headers.push(("content-type", "application/json".to_string()));
+        let mut call = Call {
+            method: op.method,
+            path,
+            body: op.body,
+            retry: 0,
+            started_ms: now_ms,
+            state: State::Finished,
+        };
+        let action = self.attempt(&mut call, now_ms);
+        (call, action)
+    }
+
+    fn attempt(&mut self, call: &mut Call, now_ms: f64) -> Action {
+        match self.challenge.clone() {
+            Some(challenge) => self.with_token(call, challenge, false, now_ms),
+            None => {
+                call.state = State::Probe;
+                Action::Send {
+                    auth: Auth::None,
+                    refresh: false,
+                }
+            }
         }
-        if let Some(t) = token {
-            headers.push(("authorization", format!("Bearer {t}")));
+    }
+
+    /// Sends with the cached token if it is good for `challenge`, or asks for one.
+    fn with_token(
+        &mut self,
+        call: &mut Call,
+        challenge: Challenge,
+        after_refusal: bool,
+        now_ms: f64,
+    ) -> Action {
+        let cached = self
+            .token
+            .as_ref()
+            .filter(|t| {
+                challenge.claims.is_none()
+                    && t.scope == challenge.scope
+                    && t.tenant_id == challenge.tenant_id
+            })
+            .map(|t| t.expires_on_ms - now_ms);
+        match cached {
+            Some(left) if left > TOKEN_MIN_VALIDITY_MS => {
+                let refresh = left <= TOKEN_REFRESH_MARGIN_MS && self.refreshing.is_none();
+                if refresh {
+                    self.refreshing = Some(challenge.clone());
+                }
+                call.state = State::Sent {
+                    challenge,
+                    from_cache: true,
+                    after_refusal,
+                };
+                Action::Send {
+                    auth: Auth::Cached,
+                    refresh,
+                }
+            }
+            _ => {
+                call.state = State::Token {
+                    challenge,
+                    after_refusal,
+                };
+                Action::Token
+            }
         }
-        HttpRequest { method: op.method, url, headers, body }
+    }
+
+    /// The challenge a background refresh (an [`Action::Send`] with `refresh`) is for.
+    pub fn refreshing(&self) -> Option<&Challenge> {
+        self.refreshing.as_ref()
+    }
+
+    /// The credential answered a background refresh: with a token good until `expires_on_ms`
+    /// (`NaN` when it named no expiry, or failed). Returns whether the host caches the new token.
+    /// A failure is not reported: the token in hand is still good, and the call that finally
+    /// needs a new one asks again and reports what goes wrong.
+    pub fn on_refreshed(&mut self, expires_on_ms: f64) -> bool {
+        let Some(challenge) = self.refreshing.take() else {
+            return false;
+        };
+        match CachedToken::new(&challenge, expires_on_ms) {
+            Some(t) => {
+                self.token = Some(t);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The credential gave a token for the call's challenge, good until `expires_on_ms` (`NaN`
+    /// when it named no expiry: then it is used for this call only).
+    pub fn on_token(&mut self, call: &mut Call, expires_on_ms: f64) -> Action {
+        let State::Token {
+            challenge,
+            after_refusal,
+        } = std::mem::replace(&mut call.state, State::Finished)
+        else {
+            return out_of_order(call);
+        };
+        let cached = CachedToken::new(&challenge, expires_on_ms);
+        let auth = if cached.is_some() {
+            Auth::Cached
+        } else {
+            Auth::Own
+        };
+        if cached.is_some() {
+            self.token = cached;
+        }
+        call.state = State::Sent {
+            challenge,
+            from_cache: false,
+            after_refusal,
+        };
+        Action::Send {
+            auth,
+            refresh: false,
+        }
     }
 
     /// Parses and verifies a challenge; only a verified challenge is remembered, and never
     /// with its one-off CAE claims. A CAE challenge names no resource: it asks for the claims
     /// on a token for the challenge already known.
-    fn accept_challenge(&self, response: &HttpResponse) -> Result<Challenge> {
-        let Some(header) = response.header("www-authenticate") else {
-            return Err(service_error(response));
+    fn accept_challenge(&mut self, response: &Response) -> Result<Challenge, Failure> {
+        let Some(header) = response.www_authenticate else {
+            return Err(Failure::Service);
         };
-        let known = self.state.borrow().challenge.clone();
-        if let (Some(known), Some(claims)) = (known, challenge::cae_claims(header)) {
+        if let (Some(known), Some(claims)) = (&self.challenge, challenge::cae_claims(header)) {
             if challenge::parse(header, None).is_err() {
-                return Ok(Challenge { claims: Some(claims), ..known });
+                return Ok(Challenge {
+                    claims: Some(claims),
+                    ..known.clone()
+                });
             }
         }
-        let verify = self.config.verify_challenge_resource.then_some(self.config.vault.host.as_str());
-        let challenge = challenge::parse(header, verify)?;
-        self.state.borrow_mut().challenge = Some(Challenge { claims: None, ..challenge.clone() });
+        let verify = self
+            .config
+            .verify_challenge_resource
+            .then_some(self.config.vault.host.as_str());
+        let challenge = challenge::parse(header, verify)
+            .map_err(|e: Error| Failure::Authentication(e.message().into()))?;
+        self.challenge = Some(Challenge {
+            claims: None,
+            ..challenge.clone()
+        });
         Ok(challenge)
     }
 
-    /// A token for `challenge`, and whether it came from the cache.
-    async fn token<H: Host>(&self, host: &H, challenge: &Challenge) -> Result<(String, bool)> {
-        if challenge.claims.is_none() {
-            let now = host.now_ms();
-            let cached = {
-                let state = self.state.borrow();
-                state
-                    .token
-                    .as_ref()
-                    .filter(|t| t.scope == challenge.scope && t.tenant_id == challenge.tenant_id)
-                    .map(|t| (t.token.clone(), t.expires_on_ms - now))
-            };
-            if let Some((token, left)) = cached {
-                if left > TOKEN_REFRESH_MARGIN_MS {
-                    return Ok((token, true));
+    /// The service answered the request the last [`Action::Send`] asked for.
+    pub fn on_response(&mut self, call: &mut Call, response: &Response, now_ms: f64) -> Action {
+        match std::mem::replace(&mut call.state, State::Finished) {
+            State::Probe => {
+                if response.status != 401 {
+                    return self.outcome(call, Some(response), now_ms);
                 }
-                if left > TOKEN_MIN_VALIDITY_MS {
-                    self.refresh_in_background(host, challenge);
-                    return Ok((token, true));
+                match self.accept_challenge(response) {
+                    Ok(challenge) => self.with_token(call, challenge, false, now_ms),
+                    Err(failure) => Action::Fail(failure),
                 }
             }
-        }
-        let at = host.get_token(challenge).await?;
-        if at.token.is_empty() {
-            return Err(Error::auth("the credential returned an empty token"));
-        }
-        self.state.borrow_mut().store(challenge, &at);
-        Ok((at.token, false))
-    }
-
-    fn refresh_in_background<H: Host>(&self, host: &H, challenge: &Challenge) {
-        if std::mem::replace(&mut self.state.borrow_mut().refreshing, true) {
-            return;
-        }
-        let state = self.state.clone();
-        let fetch = host.get_token(challenge);
-        let challenge = challenge.clone();
-        host.spawn(async move {
-            let result = fetch.await;
-            let mut state = state.borrow_mut();
-            state.refreshing = false;
-            // A failure is not reported here: the token in hand is still good, and the call
-            // that finally needs a new one asks again and reports what goes wrong.
-            if let Some(at) = result.ok().filter(|at| !at.token.is_empty()) {
-                state.store(&challenge, &at);
-            }
-        });
-    }
-
-    /// One attempt, including the challenge handshake: the service's answer, whatever its
-    /// status, or the failure that prevented one.
-    async fn attempt<H: Host>(&self, host: &H, op: &Operation) -> Result<Attempt> {
-        let no_response = |e: Error| match e {
-            Error::Transport { .. } => Ok(Attempt::NoResponse(e)),
-            other => Err(other),
-        };
-        let known = self.state.borrow().challenge.clone();
-        let challenge = match known {
-            Some(c) => c,
-            None => {
-                let probe = match host.send(self.request(op, None)).await {
-                    Ok(r) => r,
-                    Err(e) => return no_response(e),
+            State::Sent {
+                challenge,
+                from_cache,
+                after_refusal,
+            } => {
+                if response.status != 401 || response.www_authenticate.is_none() || after_refusal {
+                    return self.outcome(call, Some(response), now_ms);
+                }
+                // The token was refused. One more try is worth it when the token was an old
+                // one, or when the service now asks for something else (another tenant, CAE
+                // claims).
+                let renewed = match self.accept_challenge(response) {
+                    Ok(c) => c,
+                    Err(failure) => return Action::Fail(failure),
                 };
-                if probe.status != 401 {
-                    return Ok(Attempt::Response(probe));
+                if !(from_cache || renewed != challenge) {
+                    return self.outcome(call, Some(response), now_ms);
                 }
-                self.accept_challenge(&probe)?
+                self.token = None;
+                self.with_token(call, renewed, true, now_ms)
             }
-        };
-        let (token, from_cache) = self.token(host, &challenge).await?;
-        let response = match host.send(self.request(op, Some(&token))).await {
-            Ok(r) => r,
-            Err(e) => return no_response(e),
-        };
-        if response.status != 401 || response.header("www-authenticate").is_none() {
-            return Ok(Attempt::Response(response));
-        }
-        // The token was refused. One more try is worth it when the token was an old one, or
-        // when the service now asks for something else (another tenant, CAE claims).
-        let renewed = self.accept_challenge(&response)?;
-        if !(from_cache || renewed != challenge) {
-            return Ok(Attempt::Response(response));
-        }
-        self.state.borrow_mut().token = None;
-        let (token, _) = self.token(host, &renewed).await?;
-        match host.send(self.request(op, Some(&token))).await {
-            Ok(r) => Ok(Attempt::Response(r)),
-            Err(e) => no_response(e),
+            _ => out_of_order(call),
         }
     }
 
-    /// Sends `op`, retrying transient failures, and returns the successful response or the
-    /// error the service answered with.
-    pub async fn send<H: Host>(&self, host: &H, op: &Operation) -> Result<HttpResponse> {
-        let started = host.now_ms();
-        let mut retry = 0;
-        loop {
-            let outcome = self.attempt(host, op).await?;
-            let (response, failure) = match outcome {
-                Attempt::Response(r) if r.is_success() => return Ok(r),
-                Attempt::Response(r) => (Some(r), None),
-                Attempt::NoResponse(e) => (None, Some(e)),
-            };
-            let now = host.now_ms();
-            let delay = if host.aborted() {
-                None
-            } else {
-                retry::delay_before_retry(&self.config.retry, retry, response.as_ref(), now - started, now, host.random())
-            };
-            let Some(delay) = delay else {
-                return Err(match (response, failure) {
-                    (Some(r), _) => service_error(&r),
-                    (None, Some(e)) => e,
-                    (None, None) => Error::Transport { message: "no response".into() },
-                });
-            };
-            host.sleep(delay).await?;
-            retry += 1;
+    /// The request the last [`Action::Send`] asked for got no response.
+    pub fn on_transport_failure(&mut self, call: &mut Call, now_ms: f64) -> Action {
+        match call.state {
+            State::Probe | State::Sent { .. } => self.outcome(call, None, now_ms),
+            _ => out_of_order(call),
+        }
+    }
+
+    /// The wait the last [`Action::Sleep`] asked for is over.
+    pub fn on_slept(&mut self, call: &mut Call, now_ms: f64) -> Action {
+        if !matches!(call.state, State::Sleeping) {
+            return out_of_order(call);
+        }
+        call.retry += 1;
+        self.attempt(call, now_ms)
+    }
+
+    /// A response or its absence: the result, a retry after a wait, or the failure.
+    fn outcome(&mut self, call: &mut Call, response: Option<&Response>, now_ms: f64) -> Action {
+        if response.is_some_and(Response::is_success) {
+            call.state = State::Finished;
+            return Action::Done;
+        }
+        let random = self.next_random();
+        let elapsed = now_ms - call.started_ms;
+        match retry::delay_before_retry(
+            &self.config.retry,
+            call.retry,
+            response,
+            elapsed,
+            now_ms,
+            random,
+        ) {
+            Some(ms) => {
+                call.state = State::Sleeping;
+                Action::Sleep(ms.ceil() as u64)
+            }
+            None => {
+                call.state = State::Finished;
+                Action::Fail(if response.is_some() {
+                    Failure::Service
+                } else {
+                    Failure::Transport
+                })
+            }
         }
     }
 
     /// The operation for a page's `nextLink` (or a caller's continuation token). It must point at
     /// this vault: a token is never sent to another origin.
-    pub fn next_page(&self, next_link: &str) -> Result<Operation> {
-        let refuse = || Error::range_error(format!("continuationToken is not a page link of {}", self.config.vault.origin));
+    pub fn next_page(&self, next_link: &str) -> Result<Operation, Error> {
+        let refuse = || {
+            Error::range_error(concat(&[
+                "continuationToken is not a page link of ",
+                &self.config.vault.origin,
+            ]))
+        };
         let after_scheme = next_link.find("://").ok_or_else(refuse)? + 3;
-        let path_at = next_link[after_scheme..].find('/').map(|i| i + after_scheme).ok_or_else(refuse)?;
+        let path_at = next_link[after_scheme..]
+            .find('/')
+            .map(|i| i + after_scheme)
+            .ok_or_else(refuse)?;
         let origin = VaultUrl::parse(&next_link[..path_at], true).map_err(|_| refuse())?;
         if origin.origin != self.config.vault.origin || next_link[path_at..].contains(['#', ' ']) {
             return Err(refuse());
         }
-        Ok(Operation { method: Method::Get, path: next_link[path_at..].to_string(), body: None })
+        Ok(Operation {
+            method: Method::Get,
+            path: next_link[path_at..].to_string(),
+            body: None,
+        })
     }
+}
+
+/// A report that does not fit the call's state: a host bug. The call ends rather than guess.
+fn out_of_order(call: &mut Call) -> Action {
+    call.state = State::Finished;
+    Action::Fail(Failure::OutOfOrder)
 }

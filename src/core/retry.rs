@@ -6,7 +6,7 @@
 //! never longer than `max_retry_delay_ms` and never past the total budget. The real service
 //! sends its 429s without any of those headers, so a bare 429 is retried with backoff too.
 
-use super::request::HttpResponse;
+use super::pipeline::Response;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryOptions {
@@ -44,15 +44,38 @@ pub fn backoff_ms(options: &RetryOptions, retry: u32, random: f64) -> f64 {
     jittered.min(options.max_retry_delay_ms)
 }
 
+/// A non-negative decimal number of units; a fraction is dropped (no float parsing: its code
+/// would be a large part of the wasm module).
+fn whole_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let digits = text.split_once('.').map_or(text, |(whole, fraction)| {
+        if fraction.bytes().all(|b| b.is_ascii_digit()) {
+            whole
+        } else {
+            ""
+        }
+    });
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        digits
+            .bytes()
+            .fold(0.0, |n, d| n * 10.0 + f64::from(d - b'0')),
+    )
+}
+
 /// The delay the service asked for, if any, in milliseconds.
-pub fn requested_delay_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
-    let number = |name: &str| response.header(name).and_then(|v| v.trim().parse::<f64>().ok()).filter(|v| v.is_finite() && *v >= 0.0);
-    if let Some(ms) = number("retry-after-ms").or_else(|| number("x-ms-retry-after-ms")) {
+pub fn requested_delay_ms(response: &Response, now_ms: f64) -> Option<f64> {
+    let number = |v: Option<&str>| v.and_then(whole_number);
+    if let Some(ms) =
+        number(response.retry_after_ms).or_else(|| number(response.x_ms_retry_after_ms))
+    {
         return Some(ms);
     }
-    let retry_after = response.header("retry-after")?.trim();
-    if let Ok(seconds) = retry_after.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
+    let retry_after = response.retry_after?.trim();
+    if let Some(seconds) = whole_number(retry_after) {
+        return Some(seconds * 1000.0);
     }
     http_date_ms(retry_after).map(|at| (at - now_ms).max(0.0))
 }
@@ -63,9 +86,11 @@ fn http_date_ms(text: &str) -> Option<f64> {
     let _weekday = parts.next()?;
     let day: u32 = parts.next()?.parse().ok()?;
     let month_name = parts.next()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| *m == month_name)? as u32
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == month_name)? as u32
         + 1;
     let year: i64 = parts.next()?.parse().ok()?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
@@ -82,7 +107,7 @@ fn http_date_ms(text: &str) -> Option<f64> {
 pub fn delay_before_retry(
     options: &RetryOptions,
     retry: u32,
-    response: Option<&HttpResponse>,
+    response: Option<&Response>,
     elapsed_ms: f64,
     now_ms: f64,
     random: f64,
@@ -106,22 +131,44 @@ pub fn delay_before_retry(
 mod tests {
     use super::*;
 
-    fn resp(status: u16, headers: &[(&'static str, &str)]) -> HttpResponse {
-        HttpResponse { status, headers: headers.iter().map(|(n, v)| (*n, v.to_string())).collect(), body: String::new() }
+    fn resp<'a>(status: u16, headers: &[(&str, &'a str)]) -> Response<'a> {
+        let get = |name: &str| headers.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        Response {
+            status,
+            www_authenticate: None,
+            retry_after: get("retry-after"),
+            retry_after_ms: get("retry-after-ms"),
+            x_ms_retry_after_ms: get("x-ms-retry-after-ms"),
+        }
     }
 
     #[test]
     fn which_outcomes_are_retried() {
         let o = RetryOptions::default();
         for s in [408, 429, 500, 502, 503, 504] {
-            assert!(delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_some(), "{s}");
+            assert!(
+                delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_some(),
+                "{s}"
+            );
         }
         for s in [200, 400, 401, 403, 404, 409, 413, 501, 505] {
-            assert!(delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_none(), "{s}");
+            assert!(
+                delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_none(),
+                "{s}"
+            );
         }
-        assert!(delay_before_retry(&o, 0, None, 0.0, 0.0, 0.5).is_some(), "no response: retried");
-        assert!(delay_before_retry(&o, 8, None, 0.0, 0.0, 0.5).is_none(), "8 retries at most");
-        assert!(delay_before_retry(&o, 0, None, 59_500.0, 0.0, 0.5).is_none(), "not past the budget");
+        assert!(
+            delay_before_retry(&o, 0, None, 0.0, 0.0, 0.5).is_some(),
+            "no response: retried"
+        );
+        assert!(
+            delay_before_retry(&o, 8, None, 0.0, 0.0, 0.5).is_none(),
+            "8 retries at most"
+        );
+        assert!(
+            delay_before_retry(&o, 0, None, 59_500.0, 0.0, 0.5).is_none(),
+            "not past the budget"
+        );
     }
 
     #[test]
@@ -132,25 +179,65 @@ mod tests {
         assert_eq!(backoff_ms(&o, 0, 0.0), 640.0);
         assert!((backoff_ms(&o, 0, 0.999_999) - 960.0).abs() < 0.01);
         assert_eq!(backoff_ms(&o, 20, 0.5), 60_000.0);
-        let small = RetryOptions { max_retry_delay_ms: 1_000.0, ..o };
+        let small = RetryOptions {
+            max_retry_delay_ms: 1_000.0,
+            ..o
+        };
         assert_eq!(backoff_ms(&small, 3, 0.5), 1_000.0);
     }
 
     #[test]
     fn honours_the_services_delay_capped() {
-        let o = RetryOptions { max_retry_delay_ms: 10_000.0, ..RetryOptions::default() };
-        let d = |h: &[(&'static str, &str)]| delay_before_retry(&o, 0, Some(&resp(503, h)), 0.0, 1_445_412_470_000.0, 0.5);
+        let o = RetryOptions {
+            max_retry_delay_ms: 10_000.0,
+            ..RetryOptions::default()
+        };
+        let d = |h: &[(&str, &str)]| {
+            delay_before_retry(&o, 0, Some(&resp(503, h)), 0.0, 1_445_412_470_000.0, 0.5)
+        };
         // now = 2015-10-21T07:27:50Z
         assert_eq!(d(&[("retry-after-ms", "250")]), Some(250.0));
         assert_eq!(d(&[("x-ms-retry-after-ms", "300")]), Some(300.0));
         assert_eq!(d(&[("retry-after", "2")]), Some(2_000.0));
         assert_eq!(d(&[("retry-after", "120")]), Some(10_000.0), "capped");
-        assert_eq!(d(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]), Some(10_000.0), "ten seconds from now");
-        assert_eq!(d(&[("retry-after", "Wed, 21 Oct 2015 07:27:55 GMT")]), Some(5_000.0));
-        assert_eq!(http_date_ms("Wed, 21 Oct 2015 07:28:00 GMT"), Some(1_445_412_480_000.0));
-        assert_eq!(d(&[("retry-after", "soon")]), Some(800.0), "unreadable: backoff");
+        assert_eq!(
+            d(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]),
+            Some(10_000.0),
+            "ten seconds from now"
+        );
+        assert_eq!(
+            d(&[("retry-after", "Wed, 21 Oct 2015 07:27:55 GMT")]),
+            Some(5_000.0)
+        );
+        assert_eq!(
+            http_date_ms("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(1_445_412_480_000.0)
+        );
+        assert_eq!(
+            d(&[("retry-after", "soon")]),
+            Some(800.0),
+            "unreadable: backoff"
+        );
         assert_eq!(d(&[("retry-after", "-1")]), Some(800.0));
-        for bad in ["", "Wed, 32 Oct 2015 07:28:00 GMT", "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:28 GMT", "Wed, 21 Oct 2015 07:28:00 UTC"] {
+        assert_eq!(
+            d(&[("retry-after", "1.5")]),
+            Some(1_000.0),
+            "a fraction is dropped"
+        );
+        assert_eq!(d(&[("retry-after-ms", "12.75")]), Some(12.0));
+        assert_eq!(
+            d(&[("retry-after", "1e3")]),
+            Some(800.0),
+            "not a delay-seconds"
+        );
+        assert_eq!(d(&[("retry-after", "1.x")]), Some(800.0));
+        for bad in [
+            "",
+            "Wed, 32 Oct 2015 07:28:00 GMT",
+            "Wed, 21 Foo 2015 07:28:00 GMT",
+            "Wed, 21 Oct 2015 07:28 GMT",
+            "Wed, 21 Oct 2015 07:28:00 UTC",
+        ] {
             assert_eq!(http_date_ms(bad), None, "{bad}");
         }
     }

@@ -1,7 +1,7 @@
 //! Argument rules, checked before anything is sent. Limits are the service's documented ones.
 
 use super::error::{Error, Result};
-use super::vault_url::quoted;
+use super::text::{concat, int, quoted};
 
 pub const MAX_NAME_LEN: usize = 127;
 /// "Secret values ... with a maximum size of 25 KB each".
@@ -23,10 +23,10 @@ pub fn name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::range_error(format!(
-            "name must be 1-127 characters of 0-9, a-z, A-Z and '-': {}",
-            quoted(name)
-        )))
+        Err(Error::range_error(concat(&[
+            "name must be 1-127 characters of 0-9, a-z, A-Z and '-': ",
+            &quoted(name),
+        ])))
     }
 }
 
@@ -35,45 +35,57 @@ pub fn version(version: &str) -> Result<()> {
     if version.len() == 32 && version.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(Error::range_error(format!("version must be 32 hexadecimal characters: {}", quoted(version))))
+        Err(Error::range_error(concat(&[
+            "version must be 32 hexadecimal characters: ",
+            &quoted(version),
+        ])))
     }
 }
 
 pub fn value(value: &str) -> Result<()> {
     if value.len() > MAX_VALUE_BYTES {
-        return Err(Error::range_error(format!(
-            "value is {} bytes as UTF-8; the service accepts at most {MAX_VALUE_BYTES}",
-            value.len()
-        )));
+        return Err(Error::range_error(concat(&[
+            "value is ",
+            &int(value.len() as i64),
+            " bytes as UTF-8; the service accepts at most 25600",
+        ])));
     }
     Ok(())
 }
 
 pub fn content_type(ct: &str) -> Result<()> {
     if js_len(ct) > MAX_CONTENT_TYPE_LEN {
-        return Err(Error::range_error(format!(
-            "contentType is longer than {MAX_CONTENT_TYPE_LEN} characters"
-        )));
+        return Err(Error::range_error(
+            "contentType is longer than 255 characters",
+        ));
     }
     Ok(())
 }
 
-pub fn tags(tags: &[(String, String)]) -> Result<()> {
-    if tags.len() > MAX_TAGS {
-        return Err(Error::range_error(format!("tags has {} entries; at most {MAX_TAGS} are allowed", tags.len())));
+/// Tags as name, value, name, value...
+pub fn tags(flat: &[String]) -> Result<()> {
+    let count = flat.len() / 2;
+    if count > MAX_TAGS {
+        return Err(Error::range_error(concat(&[
+            "tags has ",
+            &int(count as i64),
+            " entries; at most 15 are allowed",
+        ])));
     }
-    for (k, v) in tags {
+    for pair in flat.chunks(2) {
+        let (k, v) = (&pair[0], pair.get(1).map_or("", |v| v.as_str()));
         if k.is_empty() || js_len(k) > MAX_TAG_LEN {
-            return Err(Error::range_error(format!(
-                "tag name must be 1-{MAX_TAG_LEN} characters: {}",
-                quoted(k)
-            )));
+            return Err(Error::range_error(concat(&[
+                "tag name must be 1-256 characters: ",
+                &quoted(k),
+            ])));
         }
         if js_len(v) > MAX_TAG_LEN {
-            return Err(Error::range_error(format!(
-                "value of tag {} is longer than {MAX_TAG_LEN} characters",
-                quoted(k)
-            )));
+            return Err(Error::range_error(concat(&[
+                "value of tag ",
+                &quoted(k),
+                " is longer than 256 characters",
+            ])));
         }
     }
     Ok(())
@@ -81,11 +93,17 @@ pub fn tags(tags: &[(String, String)]) -> Result<()> {
 
 /// A REST api-version such as `2025-07-01` or `7.5`; the service decides which it supports.
 pub fn service_version(v: &str) -> Result<()> {
-    let ok = !v.is_empty() && v.len() <= 32 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let ok = !v.is_empty()
+        && v.len() <= 32
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
     if ok {
         Ok(())
     } else {
-        Err(Error::range_error(format!("serviceVersion is not an api-version: {}", quoted(v))))
+        Err(Error::range_error(concat(&[
+            "serviceVersion is not an api-version: ",
+            &quoted(v),
+        ])))
     }
 }
 
@@ -94,16 +112,10 @@ pub fn user_agent_prefix(p: &str) -> Result<()> {
     if p.len() <= 256 && p.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         Ok(())
     } else {
-        Err(Error::range_error("userAgentPrefix must be at most 256 printable ASCII characters"))
+        Err(Error::range_error(
+            "userAgentPrefix must be at most 256 printable ASCII characters",
+        ))
     }
-}
-
-/// Unix seconds for a JavaScript time value (milliseconds); `None` for an invalid Date.
-///
-/// Floors, so a Date before 1970 with a fractional second still lands on the second it is in.
-pub fn unix_seconds(ms: f64) -> Option<i64> {
-    // ±8.64e15 ms is the whole range of a JavaScript Date.
-    (ms.is_finite() && ms.abs() <= 8.64e15).then(|| (ms / 1000.0).floor() as i64)
 }
 
 #[cfg(test)]
@@ -115,7 +127,16 @@ mod tests {
         assert!(name("myKey").is_ok());
         assert!(name("a-1").is_ok());
         assert!(name(&"a".repeat(127)).is_ok());
-        for bad in ["", "a_b", "a/b", "../x", "%2e%2e", "ключ", "a b", &"a".repeat(128)] {
+        for bad in [
+            "",
+            "a_b",
+            "a/b",
+            "../x",
+            "%2e%2e",
+            "ключ",
+            "a b",
+            &"a".repeat(128),
+        ] {
             assert!(name(bad).is_err(), "{bad}");
         }
     }
@@ -132,24 +153,27 @@ mod tests {
     fn limits() {
         assert!(value(&"x".repeat(MAX_VALUE_BYTES)).is_ok());
         assert!(value(&"x".repeat(MAX_VALUE_BYTES + 1)).is_err());
-        assert!(value(&"é".repeat(MAX_VALUE_BYTES / 2 + 1)).is_err(), "counted as UTF-8 bytes");
+        assert!(
+            value(&"é".repeat(MAX_VALUE_BYTES / 2 + 1)).is_err(),
+            "counted as UTF-8 bytes"
+        );
         assert!(content_type(&"x".repeat(255)).is_ok());
         assert!(content_type(&"x".repeat(256)).is_err());
-        let t = |n: usize| (0..n).map(|i| (format!("t{i}"), "v".into())).collect::<Vec<_>>();
+        let t = |n: usize| {
+            (0..n)
+                .flat_map(|i| [format!("t{i}"), "v".into()])
+                .collect::<Vec<_>>()
+        };
         assert!(tags(&t(15)).is_ok());
         assert!(tags(&t(16)).is_err());
-        assert!(tags(&[("k".repeat(256), "v".repeat(256))]).is_ok());
-        assert!(tags(&[("k".repeat(257), String::new())]).is_err());
-        assert!(tags(&[("k".into(), "v".repeat(257))]).is_err());
-        assert!(tags(&[(String::new(), "v".into())]).is_err());
-    }
-
-    #[test]
-    fn seconds() {
-        assert_eq!(unix_seconds(4_102_444_800_000.0), Some(4_102_444_800), "2100-01-01 has no 2038 problem");
-        assert_eq!(unix_seconds(1_500.0), Some(1));
-        assert_eq!(unix_seconds(-1.0), Some(-1));
-        assert_eq!(unix_seconds(f64::NAN), None);
-        assert_eq!(unix_seconds(9e15), None);
+        assert!(tags(&["k".repeat(256), "v".repeat(256)]).is_ok());
+        assert!(tags(&["k".repeat(257), String::new()]).is_err());
+        assert!(tags(&["k".into(), "v".repeat(257)]).is_err());
+        assert!(tags(&[String::new(), "v".into()]).is_err());
+        assert!(
+            tags(&["😀".repeat(128), "é".repeat(256)]).is_ok(),
+            "UTF-16 units, as JavaScript counts"
+        );
+        assert!(tags(&["😀".repeat(129), String::new()]).is_err());
     }
 }

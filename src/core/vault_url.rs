@@ -4,6 +4,7 @@
 //! the full WHATWG parser (with IDNA tables) would dominate the size of the wasm module.
 
 use super::error::{Error, Result};
+use super::text::{concat, int, shorten};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultUrl {
@@ -16,7 +17,8 @@ pub struct VaultUrl {
 
 impl VaultUrl {
     pub fn parse(input: &str, allow_insecure: bool) -> Result<Self> {
-        let bad = |why: &str| Error::range_error(format!("vaultUrl {why}: {}", shorten(input)));
+        let bad =
+            |why: &str| Error::range_error(concat(&["vaultUrl ", why, ": ", &shorten(input)]));
         let (secure, rest) = if let Some(rest) = strip_prefix_ci(input, "https://") {
             (true, rest)
         } else if let Some(rest) = strip_prefix_ci(input, "http://") {
@@ -25,12 +27,16 @@ impl VaultUrl {
             return Err(bad("must be an https:// URL"));
         };
         if !secure && !allow_insecure {
-            return Err(bad("uses http://, which is refused unless allowInsecureConnection is true"));
+            return Err(bad(
+                "uses http://, which is refused unless allowInsecureConnection is true",
+            ));
         }
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let (authority, tail) = rest.split_at(end);
         if !(tail.is_empty() || tail == "/") {
-            return Err(bad("must be the vault's root URL, without a path, query or fragment"));
+            return Err(bad(
+                "must be the vault's root URL, without a path, query or fragment",
+            ));
         }
         let (host, port) = split_port(authority).ok_or_else(|| bad("has an invalid port"))?;
         if !valid_host(host) {
@@ -40,22 +46,30 @@ impl VaultUrl {
         let default_port = if secure { 443 } else { 80 };
         let scheme = if secure { "https" } else { "http" };
         let origin = match port {
-            Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
-            _ => format!("{scheme}://{host}"),
+            Some(p) if p != default_port => concat(&[scheme, "://", &host, ":", &int(p.into())]),
+            _ => concat(&[scheme, "://", &host]),
         };
-        Ok(VaultUrl { origin, host, secure })
+        Ok(VaultUrl {
+            origin,
+            host,
+            secure,
+        })
     }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// Splits `host[:port]`; `None` when the port is present but not a number in 1..=65535.
 fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
     let colon = if authority.starts_with('[') {
-        authority.find(']').map(|i| i + 1).filter(|&i| i < authority.len())
+        authority
+            .find(']')
+            .map(|i| i + 1)
+            .filter(|&i| i < authority.len())
     } else {
         authority.rfind(':')
     };
@@ -66,40 +80,34 @@ fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
                 return None;
             }
             let digits = &authority[i + 1..];
-            if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 return None;
             }
             let port: u32 = digits.parse().ok()?;
-            (1..=65535).contains(&port).then_some((&authority[..i], Some(port as u16)))
+            (1..=65535)
+                .contains(&port)
+                .then_some((&authority[..i], Some(port as u16)))
         }
     }
 }
 
 fn valid_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        return !inner.is_empty()
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     }
     !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
-}
-
-/// `shorten(s)` in quotes, for messages (without `Debug`, whose escaping tables cost wasm bytes).
-pub(crate) fn quoted(s: &str) -> String {
-    format!("\"{}\"", shorten(s))
-}
-
-/// Error messages quote the input, but never an unbounded amount of it.
-pub(crate) fn shorten(s: &str) -> String {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}...", &s[..i]),
-        None => s.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -111,22 +119,56 @@ mod tests {
         let v = VaultUrl::parse("https://MyVault.vault.azure.net/", false).unwrap();
         assert_eq!(v.origin, "https://myvault.vault.azure.net");
         assert_eq!(v.host, "myvault.vault.azure.net");
-        assert_eq!(VaultUrl::parse("HTTPS://v.vault.azure.net:443", false).unwrap().origin, "https://v.vault.azure.net");
-        assert_eq!(VaultUrl::parse("http://127.0.0.1:8080", true).unwrap().origin, "http://127.0.0.1:8080");
-        assert_eq!(VaultUrl::parse("http://[::1]:8080/", true).unwrap().host, "[::1]");
+        assert_eq!(
+            VaultUrl::parse("HTTPS://v.vault.azure.net:443", false)
+                .unwrap()
+                .origin,
+            "https://v.vault.azure.net"
+        );
+        assert_eq!(
+            VaultUrl::parse("http://127.0.0.1:8080", true)
+                .unwrap()
+                .origin,
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            VaultUrl::parse("http://[::1]:8080/", true).unwrap().host,
+            "[::1]"
+        );
     }
 
     #[test]
     fn refuses_everything_else() {
         for bad in [
-            "", "vault.azure.net", "ftp://x", "https://", "https://a/b", "https://a?x=1", "https://a#f",
-            "https://u@a", "https://a:0", "https://a:99999", "https://a:", "https://a..b", "https://ä.net",
-            " https://a", "https://a b",
+            "",
+            "vault.azure.net",
+            "ftp://x",
+            "https://",
+            "https://a/b",
+            "https://a?x=1",
+            "https://a#f",
+            "https://u@a",
+            "https://a:0",
+            "https://a:99999",
+            "https://a:",
+            "https://a..b",
+            "https://ä.net",
+            " https://a",
+            "https://a b",
         ] {
             let err = VaultUrl::parse(bad, true).unwrap_err();
-            assert!(matches!(err, Error::Argument { kind: crate::core::ArgError::Range, .. }), "{bad}");
+            assert!(
+                matches!(
+                    err,
+                    Error::Argument {
+                        kind: crate::core::ArgError::Range,
+                        ..
+                    }
+                ),
+                "{bad}"
+            );
         }
         let err = VaultUrl::parse("http://127.0.0.1:1", false).unwrap_err();
-        assert!(err.to_string().contains("allowInsecureConnection"));
+        assert!(err.message().contains("allowInsecureConnection"));
     }
 }

@@ -1,9 +1,360 @@
-//! The JavaScript boundary: the `KeyClient` facade, conversions, errors and the JS-side host.
-//! Everything exported to JavaScript is marked `#[wasm_bindgen]` in these files.
+//! The only JavaScript boundary, and a thin one: flat arguments in, one core operation, the
+//! next action out as one string. `js/pipeline.mjs` drives the actions (send, token, sleep) and
+//! `js/client.mjs` checks the JavaScript types of arguments first, so everything that arrives
+//! here is already a string, a number or a boolean. Nothing here imports from JavaScript.
+//!
+//! An action is one string, its first character saying what to do:
+//! - `S` + auth (`0` none, `1` cached, `2` own, `3` cached and refresh in the background) +
+//!   method (`G` GET, `U` PUT, `A` PATCH, `P` POST, `D` DELETE) + path, then `\n` + body when
+//!   the request has one (never with auth `0`);
+//! - `T` + scope `\n` tenant `\n` claims: get a token;
+//! - `W` + milliseconds: wait;
+//! - `D`: done, the last response is the result;
+//! - `F` + kind + message: failed; kind `S` the last response is the service's error, `N` no
+//!   response arrived, `A` an authentication error, `T` a `TypeError`, `R` a `RangeError`,
+//!   `O` the call was driven out of order.
 
-mod client;
-mod convert;
-mod error;
-mod host;
+use wasm_bindgen::prelude::*;
 
-pub use client::KeyClient;
+use crate::core::duration::Duration;
+use crate::core::pipeline::{user_agent, Action, Auth, Call, Config, Failure, Method, Response};
+use crate::core::retry::RetryOptions;
+use crate::core::secrets::{Listing, Named, SecretOptions, SecretsClient};
+use crate::core::text::{concat, int};
+use crate::core::vault_url::VaultUrl;
+use crate::core::{validate, ArgError, Error};
+
+/// The newest stable REST api-version.
+pub const DEFAULT_SERVICE_VERSION: &str = "2025-07-01";
+
+/// `F` + kind + message for an error the core decided.
+fn error_action(e: &Error) -> String {
+    let kind = match e {
+        Error::Argument {
+            kind: ArgError::Type,
+            ..
+        } => "FT",
+        Error::Argument {
+            kind: ArgError::Range,
+            ..
+        } => "FR",
+        Error::Authentication { .. } => "FA",
+    };
+    concat(&[kind, e.message()])
+}
+
+/// A secrets-plane client and its calls in flight, by the ids the host gives them.
+#[wasm_bindgen]
+pub struct Core {
+    client: SecretsClient,
+    calls: Vec<Option<Call>>,
+}
+
+/// `Some(true)`, `Some(false)` or `None` from 1, 0 or anything else.
+fn tri(v: u32) -> Option<bool> {
+    match v {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
+}
+
+/// Unix seconds from a number the host has checked is an integer, or absent.
+fn seconds(v: Option<f64>) -> Option<i64> {
+    v.map(|s| s as i64)
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// Throws `"R" + message` (a `RangeError`'s) for a bad vault URL, api-version or
+    /// user-agent prefix. Retry numbers are checked by the host; absent ones take the
+    /// defaults. `seed` (any number) seeds the backoff jitter.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        vault_url: &str,
+        allow_insecure: bool,
+        verify_challenge_resource: bool,
+        service_version: Option<String>,
+        user_agent_prefix: Option<String>,
+        max_retries: Option<u32>,
+        retry_delay_ms: Option<f64>,
+        max_retry_delay_ms: Option<f64>,
+        seed: f64,
+    ) -> Result<Core, String> {
+        let config = (|| {
+            let api_version = service_version.unwrap_or_else(|| DEFAULT_SERVICE_VERSION.into());
+            validate::service_version(&api_version)?;
+            if let Some(p) = &user_agent_prefix {
+                validate::user_agent_prefix(p)?;
+            }
+            let defaults = RetryOptions::default();
+            let retry = RetryOptions {
+                max_retries: max_retries.unwrap_or(defaults.max_retries),
+                retry_delay_ms: retry_delay_ms.unwrap_or(defaults.retry_delay_ms),
+                max_retry_delay_ms: max_retry_delay_ms.unwrap_or(defaults.max_retry_delay_ms),
+                ..defaults
+            };
+            Ok(Config {
+                vault: VaultUrl::parse(vault_url, allow_insecure)?,
+                api_version,
+                verify_challenge_resource,
+                retry,
+                user_agent: user_agent(user_agent_prefix.as_deref()),
+            })
+        })()
+        .map_err(|e: Error| error_action(&e)[1..].to_string())?;
+        Ok(Core {
+            client: SecretsClient::new(config, seed.to_bits()),
+            calls: Vec::new(),
+        })
+    }
+
+    /// The vault's origin, normalised (`https://name.vault.azure.net`).
+    #[wasm_bindgen(getter)]
+    pub fn origin(&self) -> String {
+        self.client.pipeline.config.vault.origin.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = userAgent)]
+    pub fn user_agent(&self) -> String {
+        self.client.pipeline.config.user_agent.clone()
+    }
+
+    /// Keeps a started call under `id` (a small integer the host reuses once a call is over)
+    /// and encodes its first action.
+    fn begin(&mut self, id: u32, started: crate::core::error::Result<(Call, Action)>) -> String {
+        let (call, action) = match started {
+            Ok(started) => started,
+            Err(e) => return error_action(&e),
+        };
+        let text = encode(&call, &action);
+        if !matches!(action, Action::Done | Action::Fail(_)) {
+            let i = id as usize;
+            if self.calls.len() <= i {
+                self.calls.resize_with(i + 1, || None);
+            }
+            self.calls[i] = Some(call);
+        }
+        text
+    }
+
+    /// Runs `step` on call `id`, encodes the next action, and forgets the call once it is over.
+    fn step(
+        &mut self,
+        id: u32,
+        step: impl FnOnce(&mut crate::core::pipeline::Pipeline, &mut Call) -> Action,
+    ) -> String {
+        let Some(slot) = self.calls.get_mut(id as usize) else {
+            return "FO".into();
+        };
+        let Some(call) = slot.as_mut() else {
+            return "FO".into();
+        };
+        let action = step(&mut self.client.pipeline, call);
+        let text = encode(call, &action);
+        if matches!(action, Action::Done | Action::Fail(_)) {
+            *slot = None;
+        }
+        text
+    }
+
+    /// `PUT /secrets/{name}` (`update` false: `text` is the value) or `PATCH
+    /// /secrets/{name}[/{version}]` (`update` true: `text` is the version, if any). `enabled`
+    /// is 0, 1, or 2 for absent; dates are Unix seconds; tags are name, value, name, value...
+    #[allow(clippy::too_many_arguments)]
+    pub fn write(
+        &mut self,
+        id: u32,
+        now: f64,
+        update: bool,
+        name: &str,
+        text: Option<String>,
+        content_type: Option<String>,
+        enabled: u32,
+        not_before: Option<f64>,
+        expires_on: Option<f64>,
+        tags: Option<Vec<String>>,
+    ) -> String {
+        let options = SecretOptions {
+            content_type: content_type.as_deref(),
+            enabled: tri(enabled),
+            not_before: seconds(not_before),
+            expires_on: seconds(expires_on),
+            tags: tags.as_deref(),
+        };
+        let started = if update {
+            self.client.update(name, text.as_deref(), &options, now)
+        } else {
+            self.client
+                .set(name, text.as_deref().unwrap_or(""), &options, now)
+        };
+        self.begin(id, started)
+    }
+
+    /// `GET /secrets/{name}[/{version}]`.
+    pub fn get(&mut self, id: u32, now: f64, name: &str, version: Option<String>) -> String {
+        let started = self.client.get(name, version.as_deref(), now);
+        self.begin(id, started)
+    }
+
+    /// 0 delete, 1 get deleted, 2 recover, 3 purge, 4 backup.
+    pub fn named(&mut self, id: u32, now: f64, which: u32, name: &str) -> String {
+        let which = match which {
+            0 => Named::Delete,
+            1 => Named::GetDeleted,
+            2 => Named::Recover,
+            3 => Named::Purge,
+            _ => Named::Backup,
+        };
+        let started = self.client.named(which, name, now);
+        self.begin(id, started)
+    }
+
+    /// One page: 0 secrets, 1 versions of `name`, 2 deleted secrets.
+    pub fn list(
+        &mut self,
+        id: u32,
+        now: f64,
+        which: u32,
+        name: Option<String>,
+        max_page_size: Option<u32>,
+        continuation_token: Option<String>,
+    ) -> String {
+        let which = match which {
+            0 => Listing::Secrets,
+            1 => Listing::Versions,
+            _ => Listing::Deleted,
+        };
+        let started = self.client.list(
+            which,
+            name.as_deref(),
+            max_page_size,
+            continuation_token.as_deref(),
+            now,
+        );
+        self.begin(id, started)
+    }
+
+    pub fn restore(&mut self, id: u32, now: f64, backup: &[u8]) -> String {
+        let started = self.client.restore(backup, now);
+        self.begin(id, started)
+    }
+
+    /// The response to the last `S` action of call `id`; a header is passed only if present.
+    #[allow(clippy::too_many_arguments)]
+    pub fn answer(
+        &mut self,
+        id: u32,
+        now: f64,
+        status: u32,
+        www_authenticate: Option<String>,
+        retry_after: Option<String>,
+        retry_after_ms: Option<String>,
+        x_ms_retry_after_ms: Option<String>,
+    ) -> String {
+        let response = Response {
+            status: status.min(999) as u16,
+            www_authenticate: www_authenticate.as_deref(),
+            retry_after: retry_after.as_deref(),
+            retry_after_ms: retry_after_ms.as_deref(),
+            x_ms_retry_after_ms: x_ms_retry_after_ms.as_deref(),
+        };
+        self.step(id, |p, call| p.on_response(call, &response, now))
+    }
+
+    /// The last `S` action of call `id` got no response.
+    pub fn failed(&mut self, id: u32, now: f64) -> String {
+        self.step(id, |p, call| p.on_transport_failure(call, now))
+    }
+
+    /// The credential gave call `id` a token good until `expires_on` (ms; `NaN` if unknown).
+    pub fn token(&mut self, id: u32, expires_on: f64) -> String {
+        self.step(id, |p, call| p.on_token(call, expires_on))
+    }
+
+    /// The wait of the last `W` action of call `id` is over.
+    pub fn slept(&mut self, id: u32, now: f64) -> String {
+        self.step(id, |p, call| p.on_slept(call, now))
+    }
+
+    /// Call `id` is abandoned (aborted, or its credential failed).
+    pub fn end(&mut self, id: u32) {
+        if let Some(slot) = self.calls.get_mut(id as usize) {
+            *slot = None;
+        }
+    }
+
+    /// The challenge of the background refresh an `S3` action asked for: scope `\n` tenant.
+    #[wasm_bindgen(js_name = refreshChallenge)]
+    pub fn refresh_challenge(&self) -> String {
+        match self.client.pipeline.refreshing() {
+            Some(c) => concat(&[&c.scope, "\n", c.tenant_id.as_deref().unwrap_or("")]),
+            None => String::new(),
+        }
+    }
+
+    /// A background refresh ended with a token good until `expires_on` (`NaN` if it failed or
+    /// named no expiry). True when the host caches the new token.
+    pub fn refreshed(&mut self, expires_on: f64) -> bool {
+        self.client.pipeline.on_refreshed(expires_on)
+    }
+}
+
+/// The action as the host reads it (see the module's documentation).
+fn encode(call: &Call, action: &Action) -> String {
+    match action {
+        Action::Send { auth, refresh } => {
+            let auth = match (auth, refresh) {
+                (Auth::None, _) => "0",
+                (Auth::Cached, false) => "1",
+                (Auth::Own, _) => "2",
+                (Auth::Cached, true) => "3",
+            };
+            let method = match call.method() {
+                Method::Get => "G",
+                Method::Put => "U",
+                Method::Patch => "A",
+                Method::Post => "P",
+                Method::Delete => "D",
+            };
+            let body = if auth == "0" { None } else { call.body() };
+            match body {
+                Some(body) => concat(&["S", auth, method, call.path(), "\n", body]),
+                None => concat(&["S", auth, method, call.path()]),
+            }
+        }
+        Action::Token => match call.challenge() {
+            Some(c) => concat(&[
+                "T",
+                &c.scope,
+                "\n",
+                c.tenant_id.as_deref().unwrap_or(""),
+                "\n",
+                c.claims.as_deref().unwrap_or(""),
+            ]),
+            None => "FO".into(),
+        },
+        Action::Sleep(ms) => concat(&["W", &int(*ms as i64)]),
+        Action::Done => "D".into(),
+        Action::Fail(Failure::Service) => "FS".into(),
+        Action::Fail(Failure::Transport) => "FN".into(),
+        Action::Fail(Failure::Authentication(m)) => concat(&["FA", m]),
+        Action::Fail(Failure::OutOfOrder) => "FO".into(),
+    }
+}
+
+/// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct: the expiry arithmetic of
+/// `rotateKey` and `listPropertiesOfKeysNearExpiry`. Throws `"R" + message` for a bad duration.
+#[wasm_bindgen(js_name = addDuration)]
+pub fn add_duration(ms: f64, duration: &str) -> Result<f64, String> {
+    let d = Duration::parse(duration).map_err(|e| e.message().to_string())?;
+    let secs = (ms / 1000.0).floor();
+    Ok(d.add_to(secs as i64) as f64 * 1000.0 + (ms - secs * 1000.0))
+}
+
+/// A backup's `value` (base64url) as bytes; empty when it is not base64url.
+#[wasm_bindgen(js_name = decodeBackup)]
+pub fn decode_backup(text: &str) -> Vec<u8> {
+    crate::core::base64url::decode(text).unwrap_or_default()
+}

@@ -53,7 +53,7 @@ test("bad arguments: a rejected Promise, never a synchronous throw", async () =>
   assert.throws(() => new KeyClient(url, "token"), TypeError);
 });
 
-test("in Node the default transport is node:http, not the global fetch", async () => {
+test("in Node the default transport is the package's own socket client, not the global fetch", async () => {
   const client = new KeyClient(url, async () => "t", emulatorOptions);
   const original = globalThis.fetch;
   globalThis.fetch = () => {

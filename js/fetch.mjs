@@ -1,0 +1,29 @@
+import { MAX_RESPONSE_BYTES } from "./limits.mjs";
+
+/**
+ * The transport of browsers and edge runtimes, over the global `fetch` (looked up per request,
+ * so a page or test may replace it): `sendRequest({ method, url, headers, body, abortSignal })`.
+ * A redirect is never followed: the Authorization header must not reach another origin.
+ */
+export const fetchHttpClient = {
+  async sendRequest(request) {
+    const { "user-agent": userAgent, ...headers } = request.headers;
+    // Browsers do not let a page set User-Agent; Azure services read this one instead.
+    if (userAgent !== undefined) headers["x-ms-useragent"] = userAgent;
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers,
+      body: request.body,
+      signal: request.abortSignal,
+      redirect: "manual",
+    });
+    if (response.type === "opaqueredirect") throw new Error("the vault answered with a redirect, which is not followed");
+    const declared = Number(response.headers.get("content-length"));
+    if (declared > MAX_RESPONSE_BYTES) {
+      // Refused unread.
+      await response.body?.cancel().catch(() => {});
+      return { status: response.status, headers: response.headers, bodyAsText: "", bodyTooLarge: true };
+    }
+    return { status: response.status, headers: response.headers, bodyAsText: await response.text() };
+  },
+};

@@ -1,0 +1,255 @@
+/**
+ * Runs the wasm core's calls: the core decides (challenge, token cache, retries, what to send)
+ * and answers each report with the next action as one string (see src/wasm/mod.rs); this file
+ * does what the core cannot: send with the transport, ask the credential, wait, and abort.
+ * The token's text stays here, never in the wasm memory.
+ */
+import { delay } from "./abort.mjs";
+import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
+import { MAX_RESPONSE_BYTES } from "./limits.mjs";
+import { shorten } from "./args.mjs";
+
+const METHODS = { G: "GET", U: "PUT", A: "PATCH", P: "POST", D: "DELETE" };
+const S = 83, T = 84, W = 87, D = 68;
+
+/** A thrown value's message, shortened. */
+export function messageOf(e) {
+  const m = e !== null && typeof e === "object" && typeof e.message === "string" ? e.message : typeof e === "string" ? e : "unknown error";
+  return shorten(m);
+}
+
+/** A response header, from a plain object of lower-case names or a `Headers`-like `get`. */
+function headerOf(headers, name) {
+  if (!headers) return undefined;
+  const v = typeof headers.get === "function" ? headers.get(name) : headers[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The error the service answered with: `{"error":{"code","message"}}`, or one naming the status. */
+export function serviceError(response) {
+  const { status } = response;
+  let error;
+  try {
+    error = JSON.parse(response.bodyAsText)?.error;
+  } catch {}
+  const code = typeof error?.code === "string" ? error.code : undefined;
+  let message;
+  if (error !== null && typeof error === "object" && typeof error.message === "string" && error.message !== "") {
+    message = error.message;
+  } else if (error !== null && typeof error === "object") {
+    message = `the service answered ${status} ${code ?? ""}`.trimEnd();
+  } else {
+    message = `the service answered ${status} without a Key Vault error body`;
+  }
+  return new KeyVaultError(message, { statusCode: status, code, requestId: headerOf(response.headers, "x-ms-request-id") });
+}
+
+/** A body the client cannot read: PARSE_ERROR with the response's status and request id. */
+export function parseError(response, message) {
+  return new KeyVaultError(message, {
+    statusCode: response.status,
+    code: "PARSE_ERROR",
+    requestId: headerOf(response.headers, "x-ms-request-id"),
+  });
+}
+
+const authError = (message, cause) => new AuthenticationError(message, cause === undefined ? {} : { cause });
+
+/** A credential's answer: a token string, or `{ token, expiresOnTimestamp }`. */
+function accessToken(v) {
+  const token = typeof v === "string" ? v : v !== null && typeof v === "object" && typeof v.token === "string" ? v.token : undefined;
+  if (token === undefined) throw authError("the credential returned neither a token string nor { token, expiresOnTimestamp }");
+  if (token === "") throw authError("the credential returned an empty token");
+  const expires = typeof v === "object" && typeof v.expiresOnTimestamp === "number" ? v.expiresOnTimestamp : NaN;
+  return { token, expires };
+}
+
+/** `{ getToken(scopes, options) }` or a plain function with that signature, as a function. */
+export function credentialFunction(credential) {
+  if (typeof credential === "function") return credential;
+  if (credential !== null && typeof credential === "object" && typeof credential.getToken === "function") {
+    return (scopes, options) => credential.getToken(scopes, options);
+  }
+  throw new TypeError("credential must be a TokenCredential ({ getToken(scopes, options) }) or a function returning a token");
+}
+
+export class Pipeline {
+  #core;
+  #credential;
+  #http;
+  #tryTimeout;
+  #origin;
+  #userAgent;
+  /** The cached token's text; the core knows for which challenge and until when. */
+  #token;
+  /** The credential call in flight, shared by every call that needs the same token. */
+  #pending;
+  /** Call ids: small integers, reused once a call is over. */
+  #freeIds = [];
+  #nextId = 0;
+
+  /**
+   * @param core the wasm `Core`
+   * @param credential a function (scopes, options) => token or { token, expiresOnTimestamp }
+   * @param http `{ sendRequest(request) }`
+   */
+  constructor(core, credential, http, tryTimeoutInMs) {
+    this.#core = core;
+    this.#credential = credential;
+    this.#http = http;
+    this.#tryTimeout = tryTimeoutInMs;
+    this.#origin = core.origin;
+    this.#userAgent = core.userAgent;
+  }
+
+  get origin() {
+    return this.#origin;
+  }
+
+  /**
+   * Runs one operation to its final response. `start(core, id, now)` begins it in the core.
+   * Rejects with the call's error; with AbortError as soon as `signal` fires.
+   */
+  async run(start, signal) {
+    const core = this.#core;
+    const id = this.#freeIds.pop() ?? this.#nextId++;
+    let over = false;
+    let own, request, response, failure;
+    try {
+      let action = start(core, id, Date.now());
+      for (;;) {
+        const kind = action.charCodeAt(0);
+        if (kind === S) {
+          const auth = action.charCodeAt(1) - 48;
+          if (auth === 3) this.#refresh();
+          const nl = action.indexOf("\n", 3);
+          const body = nl === -1 ? undefined : action.slice(nl + 1);
+          const headers = { accept: "application/json", "user-agent": this.#userAgent };
+          if (body !== undefined) headers["content-type"] = "application/json";
+          if (auth !== 0) headers.authorization = `Bearer ${auth === 2 ? own : this.#token}`;
+          request = {
+            method: METHODS[action[2]],
+            url: this.#origin + (nl === -1 ? action.slice(3) : action.slice(3, nl)),
+            headers,
+            body,
+            abortSignal: this.#trySignal(signal),
+          };
+          try {
+            response = await this.#http.sendRequest(request);
+            if (!(response?.status >= 100 && response.status <= 599)) throw new Error("the transport gave no HTTP status");
+          } catch (e) {
+            if (signal?.aborted) throw new AbortError();
+            response = undefined;
+            failure = e;
+            action = core.failed(id, Date.now());
+            continue;
+          }
+          if (response.bodyTooLarge || (response.bodyAsText?.length ?? 0) > MAX_RESPONSE_BYTES) {
+            throw parseError(response, `${request.method} ${request.url.split("?")[0]}: the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+          }
+          const h = response.headers;
+          action = core.answer(
+            id,
+            Date.now(),
+            response.status,
+            headerOf(h, "www-authenticate"),
+            headerOf(h, "retry-after"),
+            headerOf(h, "retry-after-ms"),
+            headerOf(h, "x-ms-retry-after-ms"),
+          );
+        } else if (kind === T) {
+          const a = action.indexOf("\n");
+          const b = action.indexOf("\n", a + 1);
+          const { token, expires } = await this.#getToken(action.slice(1, a), action.slice(a + 1, b), action.slice(b + 1));
+          action = core.token(id, expires);
+          if (action.charCodeAt(1) === 49) this.#token = token;
+          else own = token;
+        } else if (kind === W) {
+          await delay(Number(action.slice(1)), signal);
+          action = core.slept(id, Date.now());
+        } else {
+          over = true;
+          if (kind === D) return response;
+          throw this.#failure(action, request, response, failure);
+        }
+      }
+    } finally {
+      if (!over) core.end(id);
+      this.#freeIds.push(id);
+    }
+  }
+
+  /** The signal for one try: the call's, and the try timeout's. */
+  #trySignal(signal) {
+    if (this.#tryTimeout === undefined) return signal;
+    const timeout = AbortSignal.timeout(this.#tryTimeout);
+    return signal ? AbortSignal.any([signal, timeout]) : timeout;
+  }
+
+  /** The error of an `F` action. */
+  #failure(action, request, response, failure) {
+    const message = action.slice(2);
+    switch (action[1]) {
+      case "S":
+        return serviceError(response);
+      case "N": {
+        // fetch's TypeError says only "fetch failed"; the reason is in its cause.
+        const cause = failure?.cause !== null && typeof failure?.cause === "object" ? ` (${messageOf(failure.cause)})` : "";
+        return new KeyVaultError(`${request.method} ${request.url.split("?")[0]} failed: ${messageOf(failure)}${cause}`, {
+          code: "REQUEST_SEND_ERROR",
+        });
+      }
+      case "A":
+        return authError(message);
+      case "T":
+        return new TypeError(message);
+      case "R":
+        return new RangeError(message);
+      default:
+        return new Error("keyvault-keys-wasm: a call was driven out of order");
+    }
+  }
+
+  /** A token for the challenge, from the credential; one call in flight per challenge. */
+  #getToken(scope, tenantId, claims) {
+    const key = `${scope}\n${tenantId}\n${claims}`;
+    if (this.#pending?.key === key) return this.#pending.promise;
+    const promise = this.#askCredential(scope, tenantId, claims);
+    const pending = { key, promise };
+    this.#pending = pending;
+    const clear = () => {
+      if (this.#pending === pending) this.#pending = undefined;
+    };
+    promise.then(clear, clear);
+    return promise;
+  }
+
+  #askCredential(scope, tenantId, claims) {
+    const options = { enableCae: true };
+    if (tenantId) options.tenantId = tenantId;
+    if (claims) options.claims = claims;
+    let answer;
+    try {
+      answer = this.#credential([scope], options);
+    } catch (e) {
+      return Promise.reject(authError(`the credential threw: ${messageOf(e)}`, e));
+    }
+    return Promise.resolve(answer).then(accessToken, (e) => {
+      throw authError(`the credential failed to provide a token: ${messageOf(e)}`, e);
+    });
+  }
+
+  /** A background refresh of the cached token, which calls keep using meanwhile. */
+  #refresh() {
+    const challenge = this.#core.refreshChallenge();
+    const nl = challenge.indexOf("\n");
+    this.#getToken(challenge.slice(0, nl), challenge.slice(nl + 1), "").then(
+      ({ token, expires }) => {
+        if (this.#core.refreshed(expires)) this.#token = token;
+      },
+      // Not reported: the token in hand is still good, and the call that finally needs a new
+      // one asks again and reports what goes wrong.
+      () => this.#core.refreshed(NaN),
+    );
+  }
+}

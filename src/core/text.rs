@@ -1,0 +1,173 @@
+//! Message and JSON text without `format!`: its machinery, and float and `Debug` formatting,
+//! would be most of the wasm module. Integers and string pieces are enough here.
+
+/// The pieces concatenated.
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// Appends `n` in decimal.
+pub fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
+/// `n` in decimal.
+pub fn int(n: i64) -> String {
+    let mut out = String::new();
+    push_int(&mut out, n);
+    out
+}
+
+/// Error messages quote the input, but never an unbounded amount of it.
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => concat(&[&s[..i], "..."]),
+        None => s.to_string(),
+    }
+}
+
+/// `shorten(s)` in double quotes, for messages.
+pub fn quoted(s: &str) -> String {
+    concat(&["\"", &shorten(s), "\""])
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A JSON object written member by member.
+pub struct JsonObject {
+    out: String,
+}
+
+impl JsonObject {
+    pub fn new() -> Self {
+        JsonObject {
+            out: String::from("{"),
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+        push_json_string(&mut self.out, key);
+        self.out.push(':');
+    }
+
+    pub fn string(&mut self, key: &str, value: &str) {
+        self.key(key);
+        push_json_string(&mut self.out, value);
+    }
+
+    pub fn bool(&mut self, key: &str, value: bool) {
+        self.key(key);
+        self.out.push_str(if value { "true" } else { "false" });
+    }
+
+    pub fn int(&mut self, key: &str, value: i64) {
+        self.key(key);
+        push_int(&mut self.out, value);
+    }
+
+    /// A nested object, already written.
+    pub fn object(&mut self, key: &str, value: JsonObject) {
+        self.key(key);
+        self.out.push_str(&value.finish());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.len() == 1
+    }
+
+    pub fn finish(mut self) -> String {
+        self.out.push('}');
+        self.out
+    }
+}
+
+impl Default for JsonObject {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        for n in [0, 7, -7, 10, 4_102_444_800, i64::MAX, i64::MIN] {
+            assert_eq!(int(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn json_strings_round_trip_through_a_real_parser() {
+        for s in [
+            "",
+            "plain",
+            "q\"uote",
+            "back\\slash",
+            "nl\n\r\t",
+            "\u{0}\u{1f}\u{7f}",
+            "é ключ 🔑",
+            "</script>",
+        ] {
+            let mut out = String::new();
+            push_json_string(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+        }
+        let mut o = JsonObject::new();
+        o.string("a", "x");
+        let mut inner = JsonObject::new();
+        inner.bool("enabled", false);
+        inner.int("exp", -1);
+        o.object("attributes", inner);
+        assert_eq!(
+            o.finish(),
+            r#"{"a":"x","attributes":{"enabled":false,"exp":-1}}"#
+        );
+        assert_eq!(shorten(&"é".repeat(100)), format!("{}...", "é".repeat(80)));
+    }
+}
