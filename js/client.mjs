@@ -3,23 +3,15 @@ import * as args from "./args.mjs";
 import { KeyVaultError } from "./errors.mjs";
 import { fetchHttpClient } from "./fetch.mjs";
 import { pagedIterator } from "./paging.mjs";
-import { credentialFunction, Pipeline } from "./pipeline.mjs";
+import { credentialFunction, Pipeline, Wasm } from "./pipeline.mjs";
 import { KeyPoller } from "./poller.mjs";
 import * as model from "./secrets-model.mjs";
 
-/** The core's thrown `kind + message` (`R` RangeError, `T` TypeError) as an error. */
-function coreError(e) {
-  if (typeof e !== "string") return e;
-  return e[0] === "T" ? new TypeError(e.slice(1)) : new RangeError(e.slice(1));
-}
-
 /** `ms` plus an ISO-8601 duration, calendar-correct (the core's arithmetic). */
 function addDuration(wasm, ms, duration) {
-  try {
-    return wasm.addDuration(ms, args.string(duration, "duration"));
-  } catch (e) {
-    throw typeof e === "string" ? new RangeError(e) : e;
-  }
+  const result = wasm.core.addDuration(ms, args.string(duration, "duration"));
+  if (Number.isNaN(result)) throw new RangeError(wasm.text(wasm.core.lastText()));
+  return result;
 }
 
 /** `(name, version, options?)` or `(name, options?)` for the latest version: [version, options]. */
@@ -54,38 +46,40 @@ const LIST = { keys: 0, versions: 1, deleted: 2 };
 const NAMED = { delete: 0, getDeleted: 1, recover: 2, purge: 3, backup: 4 };
 
 /**
- * Builds the public KeyClient class over an initialised wasm module. The wasm object stays
- * private: callers cannot free it or reach the credential through it. Everything here is
- * orchestration (argument types, iterators, pollers, abort); requests, rules and retries are
- * decided in Rust, responses are read in js/secrets-model.mjs.
+ * Builds the public KeyClient class over an initialised wasm module (its glue, and the
+ * instance's exports for the memory). The wasm objects stay private: callers cannot free them
+ * or reach the credential through them. Everything here is orchestration (argument types,
+ * iterators, pollers, abort); requests, rules and retries are decided in Rust, responses are
+ * read in js/secrets-model.mjs.
  */
-export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
-  const readBackup = model.backupReader((text) => wasm.decodeBackup(text));
-
+export function defineKeyClient(glue, exports, defaultHttpClient = fetchHttpClient) {
   return class KeyClient {
+    #wasm;
     #pipeline;
 
     constructor(vaultUrl, credential, options) {
       const url = args.string(vaultUrl, "vaultUrl");
       const getToken = credentialFunction(credential);
       const o = clientOptions(options);
-      let core;
-      try {
-        core = new wasm.Core(
-          url,
-          o.allowInsecure,
-          !o.disableVerification,
-          o.serviceVersion,
-          o.userAgentPrefix,
-          o.retry.maxRetries,
-          o.retry.retryDelayInMs,
-          o.retry.maxRetryDelayInMs,
-          Math.random() * 2 ** 52,
-        );
-      } catch (e) {
-        throw coreError(e);
+      const wasm = new Wasm(new glue.Core(), exports.memory);
+      const refused = wasm.core.configure(
+        url,
+        o.allowInsecure,
+        !o.disableVerification,
+        o.serviceVersion,
+        o.userAgentPrefix,
+        o.retry.maxRetries,
+        o.retry.retryDelayInMs,
+        o.retry.maxRetryDelayInMs,
+        Math.random() * 2 ** 52,
+      );
+      if (refused !== 0) {
+        // `kind + message`: T a TypeError, R a RangeError.
+        const text = wasm.text(refused);
+        throw text[0] === "T" ? new TypeError(text.slice(1)) : new RangeError(text.slice(1));
       }
-      this.#pipeline = new Pipeline(core, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs);
+      this.#wasm = wasm;
+      this.#pipeline = new Pipeline(wasm, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs);
     }
 
     /** The vault's URL, normalised. */
@@ -165,7 +159,7 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
       let horizon;
       return this.#list(LIST.keys, undefined, options, model.readPropertiesPage, {
         // Checked before the first request; a bad duration rejects the first next().
-        start: () => (horizon ??= addDuration(wasm, Date.now(), options?.within ?? "P30D")),
+        start: () => (horizon ??= addDuration(this.#wasm, Date.now(), options?.within ?? "P30D")),
         item: (p) => p.expiresOn !== undefined && p.expiresOn.getTime() <= horizon,
       });
     }
@@ -227,7 +221,10 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
     }
 
     async backupKey(name, options) {
-      return withSignal(options, async (signal) => readBackup(await this.#named(NAMED.backup, name, signal)));
+      return withSignal(options, async (signal) => {
+        const response = await this.#named(NAMED.backup, name, signal);
+        return model.readBackup(response, (text) => this.#wasm.bytes(this.#wasm.core.decodeBackup(text)).slice());
+      });
     }
 
     async restoreKeyBackup(backup, options) {
@@ -247,7 +244,7 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
         throw new TypeError("newValue must be a string or a function returning one");
       }
       if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
-      const expiresOn = options.expiresIn === undefined ? undefined : new Date(addDuration(wasm, Date.now(), options.expiresIn));
+      const expiresOn = options.expiresIn === undefined ? undefined : new Date(addDuration(this.#wasm, Date.now(), options.expiresIn));
       return withSignal(options, async (signal) => {
         const current = model.readKey(await this.#get(name, undefined, signal));
         const value = typeof newValue === "function" ? await newValue(current) : newValue;

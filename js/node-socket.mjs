@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import net from "node:net";
-import tls from "node:tls";
 import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 
 // The Node transport: HTTP/1.1 with keep-alive written straight onto node:net / node:tls sockets.
@@ -97,6 +97,14 @@ class Exchange {
 // Parser states.
 const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAILER = 5, UNTIL_CLOSE = 6, DONE = 7;
 
+/**
+ * node:tls, loaded at the first https connection: it costs ~5 ms of startup, which a program
+ * talking only to a local emulator over http never needs to pay. (A builtin resolves from any
+ * base path, so this works from the ES module and from the CommonJS bundle alike.)
+ */
+let tlsModule;
+const tls = () => (tlsModule ??= createRequire(`${process.cwd()}/`)("node:tls"));
+
 /** A socket to one origin and the response being read on it. */
 class Connection {
   constructor(origin) {
@@ -120,7 +128,7 @@ class Connection {
     this.size = 0;
     let socket;
     if (origin.secure) {
-      socket = tls.connect({
+      socket = tls().connect({
         host: origin.host,
         port: origin.port,
         servername: origin.servername,

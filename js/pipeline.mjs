@@ -10,6 +10,28 @@ import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 import { shorten } from "./args.mjs";
 
 const METHODS = { G: "GET", U: "PUT", A: "PATCH", P: "POST", D: "DELETE" };
+const decoder = new TextDecoder();
+
+/**
+ * The wasm core: its `Core` and its memory. The core answers with numbers that say where its
+ * answer lies in the memory (`locate` in src/wasm/mod.rs); these read it.
+ */
+export class Wasm {
+  constructor(core, memory) {
+    this.core = core;
+    this.memory = memory;
+  }
+
+  /** The bytes at `at`, a view valid until the core's next call. */
+  bytes(at) {
+    const length = at % 2097152;
+    return new Uint8Array(this.memory.buffer, (at - length) / 2097152, length);
+  }
+
+  text(at) {
+    return decoder.decode(this.bytes(at));
+  }
+}
 const S = 83, T = 84, W = 87, D = 68;
 
 /** A thrown value's message, shortened. */
@@ -74,6 +96,7 @@ export function credentialFunction(credential) {
 }
 
 export class Pipeline {
+  #wasm;
   #core;
   #credential;
   #http;
@@ -89,17 +112,20 @@ export class Pipeline {
   #nextId = 0;
 
   /**
-   * @param core the wasm `Core`
+   * @param wasm a `Wasm` over a configured `Core`
    * @param credential a function (scopes, options) => token or { token, expiresOnTimestamp }
    * @param http `{ sendRequest(request) }`
    */
-  constructor(core, credential, http, tryTimeoutInMs) {
-    this.#core = core;
+  constructor(wasm, credential, http, tryTimeoutInMs) {
+    this.#wasm = wasm;
+    this.#core = wasm.core;
     this.#credential = credential;
     this.#http = http;
     this.#tryTimeout = tryTimeoutInMs;
-    this.#origin = core.origin;
-    this.#userAgent = core.userAgent;
+    const identity = wasm.text(this.#core.identity());
+    const nl = identity.indexOf("\n");
+    this.#origin = identity.slice(0, nl);
+    this.#userAgent = identity.slice(nl + 1);
   }
 
   get origin() {
@@ -112,11 +138,12 @@ export class Pipeline {
    */
   async run(start, signal) {
     const core = this.#core;
+    const wasm = this.#wasm;
     const id = this.#freeIds.pop() ?? this.#nextId++;
     let over = false;
     let own, request, response, failure;
     try {
-      let action = start(core, id, Date.now());
+      let action = wasm.text(start(core, id, Date.now()));
       for (;;) {
         const kind = action.charCodeAt(0);
         if (kind === S) {
@@ -141,32 +168,34 @@ export class Pipeline {
             if (signal?.aborted) throw new AbortError();
             response = undefined;
             failure = e;
-            action = core.failed(id, Date.now());
+            action = wasm.text(core.failed(id, Date.now()));
             continue;
           }
           if (response.bodyTooLarge || (response.bodyAsText?.length ?? 0) > MAX_RESPONSE_BYTES) {
             throw parseError(response, `${request.method} ${request.url.split("?")[0]}: the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
           }
           const h = response.headers;
-          action = core.answer(
-            id,
-            Date.now(),
-            response.status,
-            headerOf(h, "www-authenticate"),
-            headerOf(h, "retry-after"),
-            headerOf(h, "retry-after-ms"),
-            headerOf(h, "x-ms-retry-after-ms"),
+          action = wasm.text(
+            core.answer(
+              id,
+              Date.now(),
+              response.status,
+              headerOf(h, "www-authenticate"),
+              headerOf(h, "retry-after"),
+              headerOf(h, "retry-after-ms"),
+              headerOf(h, "x-ms-retry-after-ms"),
+            ),
           );
         } else if (kind === T) {
           const a = action.indexOf("\n");
           const b = action.indexOf("\n", a + 1);
           const { token, expires } = await this.#getToken(action.slice(1, a), action.slice(a + 1, b), action.slice(b + 1));
-          action = core.token(id, expires);
+          action = wasm.text(core.token(id, expires));
           if (action.charCodeAt(1) === 49) this.#token = token;
           else own = token;
         } else if (kind === W) {
           await delay(Number(action.slice(1)), signal);
-          action = core.slept(id, Date.now());
+          action = wasm.text(core.slept(id, Date.now()));
         } else {
           over = true;
           if (kind === D) return response;
@@ -241,7 +270,7 @@ export class Pipeline {
 
   /** A background refresh of the cached token, which calls keep using meanwhile. */
   #refresh() {
-    const challenge = this.#core.refreshChallenge();
+    const challenge = this.#wasm.text(this.#core.refreshChallenge());
     const nl = challenge.indexOf("\n");
     this.#getToken(challenge.slice(0, nl), challenge.slice(nl + 1), "").then(
       ({ token, expires }) => {

@@ -130,10 +130,10 @@ export const readPropertiesPage = reader(page(properties));
 export const readDeletedPage = reader(page(deletedKey));
 
 /** `{"value": "<base64url>"}` of a backup, decoded with `decode` (the core's base64url). */
-export function backupReader(decode) {
+export function readBackup(response, decode) {
   return reader((json) => {
     const bytes = typeof json.value === "string" ? decode(json.value) : new Uint8Array();
     if (bytes.length === 0) throw new Unreadable("the service's backup is not base64url data");
     return bytes;
-  });
+  })(response);
 }

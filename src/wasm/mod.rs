@@ -3,6 +3,11 @@
 //! `js/client.mjs` checks the JavaScript types of arguments first, so everything that arrives
 //! here is already a string, a number or a boolean. Nothing here imports from JavaScript.
 //!
+//! Every export returns one number (or nothing): on Node 20 an export returning several values
+//! (as a `String` return does: pointer and length) costs about 0.6 ms of compile at startup
+//! each. Text comes back through [`Core::emit`]: the bytes stay in the core's buffer, and the
+//! number says where (see `readText` in `js/pipeline.mjs`).
+//!
 //! An action is one string, its first character saying what to do:
 //! - `S` + auth (`0` none, `1` cached, `2` own, `3` cached and refresh in the background) +
 //!   method (`G` GET, `U` PUT, `A` PATCH, `P` POST, `D` DELETE) + path, then `\n` + body when
@@ -46,8 +51,20 @@ fn error_action(e: &Error) -> String {
 /// A secrets-plane client and its calls in flight, by the ids the host gives them.
 #[wasm_bindgen]
 pub struct Core {
-    client: SecretsClient,
+    /// `None` until [`Core::configure`] succeeds.
+    client: Option<SecretsClient>,
     calls: Vec<Option<Call>>,
+    /// The text of the last answer, read by the host before its next call.
+    out: String,
+    /// The bytes of the last decoded backup, read by the host before its next call.
+    backup: Vec<u8>,
+}
+
+/// Where bytes lie in the wasm memory, as one number: `pointer * 2^21 + length`. Exact in an
+/// f64 (53 bits) for any 32-bit pointer and lengths under 2 MiB, far above any action's or
+/// backup's size.
+fn locate(bytes: &[u8]) -> f64 {
+    (bytes.as_ptr() as usize as f64) * 2_097_152.0 + bytes.len() as f64
 }
 
 /// `Some(true)`, `Some(false)` or `None` from 1, 0 or anything else.
@@ -66,12 +83,29 @@ fn seconds(v: Option<f64>) -> Option<i64> {
 
 #[wasm_bindgen]
 impl Core {
-    /// Throws `"R" + message` (a `RangeError`'s) for a bad vault URL, api-version or
-    /// user-agent prefix. Retry numbers are checked by the host; absent ones take the
-    /// defaults. `seed` (any number) seeds the backoff jitter.
     #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Core {
+        Core {
+            client: None,
+            calls: Vec::new(),
+            out: String::new(),
+            backup: Vec::new(),
+        }
+    }
+
+    /// Keeps `text` until the next call and says where it is.
+    fn emit(&mut self, text: String) -> f64 {
+        self.out = text;
+        locate(self.out.as_bytes())
+    }
+
+    /// Sets the client up: 0 when it is, else the text `"R" + message` (a `RangeError`'s) for a
+    /// bad vault URL, api-version or user-agent prefix. Retry numbers are checked by the host;
+    /// absent ones take the defaults. `seed` (any number) seeds the backoff jitter.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    pub fn configure(
+        &mut self,
         vault_url: &str,
         allow_insecure: bool,
         verify_challenge_resource: bool,
@@ -81,7 +115,7 @@ impl Core {
         retry_delay_ms: Option<f64>,
         max_retry_delay_ms: Option<f64>,
         seed: f64,
-    ) -> Result<Core, String> {
+    ) -> f64 {
         let config = (|| {
             let api_version = service_version.unwrap_or_else(|| DEFAULT_SERVICE_VERSION.into());
             validate::service_version(&api_version)?;
@@ -102,31 +136,43 @@ impl Core {
                 retry,
                 user_agent: user_agent(user_agent_prefix.as_deref()),
             })
-        })()
-        .map_err(|e: Error| error_action(&e)[1..].to_string())?;
-        Ok(Core {
-            client: SecretsClient::new(config, seed.to_bits()),
-            calls: Vec::new(),
-        })
+        })();
+        match config {
+            Ok(config) => {
+                self.client = Some(SecretsClient::new(config, seed.to_bits()));
+                0.0
+            }
+            Err(e) => self.emit(error_action(&e)[1..].to_string()),
+        }
     }
 
-    /// The vault's origin, normalised (`https://name.vault.azure.net`).
-    #[wasm_bindgen(getter)]
-    pub fn origin(&self) -> String {
-        self.client.pipeline.config.vault.origin.clone()
-    }
-
-    #[wasm_bindgen(getter, js_name = userAgent)]
-    pub fn user_agent(&self) -> String {
-        self.client.pipeline.config.user_agent.clone()
+    /// The vault's origin, normalised (`https://name.vault.azure.net`), then `\n`, then the
+    /// `User-Agent`.
+    pub fn identity(&mut self) -> f64 {
+        let text = match &self.client {
+            Some(c) => concat(&[
+                &c.pipeline.config.vault.origin,
+                "\n",
+                &c.pipeline.config.user_agent,
+            ]),
+            None => String::new(),
+        };
+        self.emit(text)
     }
 
     /// Keeps a started call under `id` (a small integer the host reuses once a call is over)
     /// and encodes its first action.
-    fn begin(&mut self, id: u32, started: crate::core::error::Result<(Call, Action)>) -> String {
-        let (call, action) = match started {
+    fn begin(
+        &mut self,
+        id: u32,
+        start: impl FnOnce(&mut SecretsClient) -> crate::core::error::Result<(Call, Action)>,
+    ) -> f64 {
+        let Some(client) = self.client.as_mut() else {
+            return self.emit("FO".into());
+        };
+        let (call, action) = match start(client) {
             Ok(started) => started,
-            Err(e) => return error_action(&e),
+            Err(e) => return self.emit(error_action(&e)),
         };
         let text = encode(&call, &action);
         if !matches!(action, Action::Done | Action::Fail(_)) {
@@ -136,7 +182,7 @@ impl Core {
             }
             self.calls[i] = Some(call);
         }
-        text
+        self.emit(text)
     }
 
     /// Runs `step` on call `id`, encodes the next action, and forgets the call once it is over.
@@ -144,19 +190,20 @@ impl Core {
         &mut self,
         id: u32,
         step: impl FnOnce(&mut crate::core::pipeline::Pipeline, &mut Call) -> Action,
-    ) -> String {
-        let Some(slot) = self.calls.get_mut(id as usize) else {
-            return "FO".into();
+    ) -> f64 {
+        let slot = self.calls.get_mut(id as usize);
+        let (Some(client), Some(slot)) = (self.client.as_mut(), slot) else {
+            return self.emit("FO".into());
         };
         let Some(call) = slot.as_mut() else {
-            return "FO".into();
+            return self.emit("FO".into());
         };
-        let action = step(&mut self.client.pipeline, call);
+        let action = step(&mut client.pipeline, call);
         let text = encode(call, &action);
         if matches!(action, Action::Done | Action::Fail(_)) {
             *slot = None;
         }
-        text
+        self.emit(text)
     }
 
     /// `PUT /secrets/{name}` (`update` false: `text` is the value) or `PATCH
@@ -175,7 +222,7 @@ impl Core {
         not_before: Option<f64>,
         expires_on: Option<f64>,
         tags: Option<Vec<String>>,
-    ) -> String {
+    ) -> f64 {
         let options = SecretOptions {
             content_type: content_type.as_deref(),
             enabled: tri(enabled),
@@ -183,23 +230,22 @@ impl Core {
             expires_on: seconds(expires_on),
             tags: tags.as_deref(),
         };
-        let started = if update {
-            self.client.update(name, text.as_deref(), &options, now)
-        } else {
-            self.client
-                .set(name, text.as_deref().unwrap_or(""), &options, now)
-        };
-        self.begin(id, started)
+        self.begin(id, |c| {
+            if update {
+                c.update(name, text.as_deref(), &options, now)
+            } else {
+                c.set(name, text.as_deref().unwrap_or(""), &options, now)
+            }
+        })
     }
 
     /// `GET /secrets/{name}[/{version}]`.
-    pub fn get(&mut self, id: u32, now: f64, name: &str, version: Option<String>) -> String {
-        let started = self.client.get(name, version.as_deref(), now);
-        self.begin(id, started)
+    pub fn get(&mut self, id: u32, now: f64, name: &str, version: Option<String>) -> f64 {
+        self.begin(id, |c| c.get(name, version.as_deref(), now))
     }
 
     /// 0 delete, 1 get deleted, 2 recover, 3 purge, 4 backup.
-    pub fn named(&mut self, id: u32, now: f64, which: u32, name: &str) -> String {
+    pub fn named(&mut self, id: u32, now: f64, which: u32, name: &str) -> f64 {
         let which = match which {
             0 => Named::Delete,
             1 => Named::GetDeleted,
@@ -207,8 +253,7 @@ impl Core {
             3 => Named::Purge,
             _ => Named::Backup,
         };
-        let started = self.client.named(which, name, now);
-        self.begin(id, started)
+        self.begin(id, |c| c.named(which, name, now))
     }
 
     /// One page: 0 secrets, 1 versions of `name`, 2 deleted secrets.
@@ -220,25 +265,25 @@ impl Core {
         name: Option<String>,
         max_page_size: Option<u32>,
         continuation_token: Option<String>,
-    ) -> String {
+    ) -> f64 {
         let which = match which {
             0 => Listing::Secrets,
             1 => Listing::Versions,
             _ => Listing::Deleted,
         };
-        let started = self.client.list(
-            which,
-            name.as_deref(),
-            max_page_size,
-            continuation_token.as_deref(),
-            now,
-        );
-        self.begin(id, started)
+        self.begin(id, |c| {
+            c.list(
+                which,
+                name.as_deref(),
+                max_page_size,
+                continuation_token.as_deref(),
+                now,
+            )
+        })
     }
 
-    pub fn restore(&mut self, id: u32, now: f64, backup: &[u8]) -> String {
-        let started = self.client.restore(backup, now);
-        self.begin(id, started)
+    pub fn restore(&mut self, id: u32, now: f64, backup: &[u8]) -> f64 {
+        self.begin(id, |c| c.restore(backup, now))
     }
 
     /// The response to the last `S` action of call `id`; a header is passed only if present.
@@ -252,7 +297,7 @@ impl Core {
         retry_after: Option<String>,
         retry_after_ms: Option<String>,
         x_ms_retry_after_ms: Option<String>,
-    ) -> String {
+    ) -> f64 {
         let response = Response {
             status: status.min(999) as u16,
             www_authenticate: www_authenticate.as_deref(),
@@ -264,17 +309,17 @@ impl Core {
     }
 
     /// The last `S` action of call `id` got no response.
-    pub fn failed(&mut self, id: u32, now: f64) -> String {
+    pub fn failed(&mut self, id: u32, now: f64) -> f64 {
         self.step(id, |p, call| p.on_transport_failure(call, now))
     }
 
     /// The credential gave call `id` a token good until `expires_on` (ms; `NaN` if unknown).
-    pub fn token(&mut self, id: u32, expires_on: f64) -> String {
+    pub fn token(&mut self, id: u32, expires_on: f64) -> f64 {
         self.step(id, |p, call| p.on_token(call, expires_on))
     }
 
     /// The wait of the last `W` action of call `id` is over.
-    pub fn slept(&mut self, id: u32, now: f64) -> String {
+    pub fn slept(&mut self, id: u32, now: f64) -> f64 {
         self.step(id, |p, call| p.on_slept(call, now))
     }
 
@@ -287,17 +332,57 @@ impl Core {
 
     /// The challenge of the background refresh an `S3` action asked for: scope `\n` tenant.
     #[wasm_bindgen(js_name = refreshChallenge)]
-    pub fn refresh_challenge(&self) -> String {
-        match self.client.pipeline.refreshing() {
+    pub fn refresh_challenge(&mut self) -> f64 {
+        let text = match self.client.as_ref().and_then(|c| c.pipeline.refreshing()) {
             Some(c) => concat(&[&c.scope, "\n", c.tenant_id.as_deref().unwrap_or("")]),
             None => String::new(),
-        }
+        };
+        self.emit(text)
     }
 
     /// A background refresh ended with a token good until `expires_on` (`NaN` if it failed or
     /// named no expiry). True when the host caches the new token.
     pub fn refreshed(&mut self, expires_on: f64) -> bool {
-        self.client.pipeline.on_refreshed(expires_on)
+        self.client
+            .as_mut()
+            .is_some_and(|c| c.pipeline.on_refreshed(expires_on))
+    }
+
+    /// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct: the expiry arithmetic of
+    /// `rotateKey` and `listPropertiesOfKeysNearExpiry`. `NaN` for a bad duration, whose
+    /// message is then at [`Core::last_text`].
+    #[wasm_bindgen(js_name = addDuration)]
+    pub fn add_duration(&mut self, ms: f64, duration: &str) -> f64 {
+        match Duration::parse(duration) {
+            Ok(d) => {
+                let secs = (ms / 1000.0).floor();
+                d.add_to(secs as i64) as f64 * 1000.0 + (ms - secs * 1000.0)
+            }
+            Err(e) => {
+                self.emit(e.message().to_string());
+                f64::NAN
+            }
+        }
+    }
+
+    /// Where the text of the last answer is (after `addDuration` returned `NaN`).
+    #[wasm_bindgen(js_name = lastText)]
+    pub fn last_text(&self) -> f64 {
+        locate(self.out.as_bytes())
+    }
+
+    /// A backup's `value` (base64url) as bytes, kept until the next call; empty when it is not
+    /// base64url.
+    #[wasm_bindgen(js_name = decodeBackup)]
+    pub fn decode_backup(&mut self, text: &str) -> f64 {
+        let bytes = crate::core::base64url::decode(text).unwrap_or_default();
+        // Larger than `locate` can say, and than any backup: read as unreadable.
+        self.backup = if bytes.len() < 2_097_152 {
+            bytes
+        } else {
+            Vec::new()
+        };
+        locate(&self.backup)
     }
 }
 
@@ -342,19 +427,4 @@ fn encode(call: &Call, action: &Action) -> String {
         Action::Fail(Failure::Authentication(m)) => concat(&["FA", m]),
         Action::Fail(Failure::OutOfOrder) => "FO".into(),
     }
-}
-
-/// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct: the expiry arithmetic of
-/// `rotateKey` and `listPropertiesOfKeysNearExpiry`. Throws `"R" + message` for a bad duration.
-#[wasm_bindgen(js_name = addDuration)]
-pub fn add_duration(ms: f64, duration: &str) -> Result<f64, String> {
-    let d = Duration::parse(duration).map_err(|e| e.message().to_string())?;
-    let secs = (ms / 1000.0).floor();
-    Ok(d.add_to(secs as i64) as f64 * 1000.0 + (ms - secs * 1000.0))
-}
-
-/// A backup's `value` (base64url) as bytes; empty when it is not base64url.
-#[wasm_bindgen(js_name = decodeBackup)]
-pub fn decode_backup(text: &str) -> Vec<u8> {
-    crate::core::base64url::decode(text).unwrap_or_default()
 }
