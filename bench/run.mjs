@@ -229,16 +229,15 @@ async function coldGroup() {
   );
 }
 
-/** oursLean: our client with bench/lib/lean-http.mjs as its httpClient, a transport lever. */
-const REQUEST_CLIENTS = ["ours", "official", "raw", "oursLean"];
+const REQUEST_CLIENTS = ["ours", "official", "raw"];
 const FIELDS = ["opsPerSec", "cpuUsPerOp", "p50Ms", "p99Ms"];
 
 async function requestsGroup() {
   const c = o.counts;
   const params = { seq: c.seq, conc: c.conc, inFlight: c.inFlight, warmSeq: c.warmSeq, warmConc: c.warmConc };
   log(
-    `per request: ${o.rounds} round(s) of ours, official, raw, ours with a lean transport; ` +
-      `${c.seq} sequential and ${c.conc} at ${c.inFlight} in flight, set and get`,
+    `per request: ${o.rounds} round(s) of ours, official, raw; ` +
+      `${c.seq} sequential and ${c.conc} at ${c.inFlight} in flight (100 names, then 1), set and get`,
   );
   const rounds = [];
   for (let round = 0; round < o.rounds; round++) {
@@ -264,7 +263,6 @@ async function requestsGroup() {
       summary[shape][client] = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r[client][shape][f]))]));
     }
     summary[shape].ratio = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.ours[shape][f] / r.official[shape][f]))]));
-    summary[shape].leanRatio = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.oursLean[shape][f] / r.official[shape][f]))]));
     summary[shape].ratioToRaw = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.ours[shape][f] / r.raw[shape][f]))]));
   }
   results.requests = { params, rounds, summary };

@@ -2,29 +2,18 @@
 //   ours      keyvault-keys-wasm KeyClient: setKey / getKey / listPropertiesOfKeys
 //   official  @azure/keyvault-secrets SecretClient: setSecret / getSecret / listPropertiesOfSecrets
 //             (the same REST calls: a KeyClient key is a Key Vault secret)
-//   oursLean  ours with bench/lib/lean-http.mjs as its `httpClient` (a transport lever, measured)
 //   raw       a floor: keep-alive node:http sending the same PUT/GET with a bearer header and
 //             JSON.parse of the answer; no retries, no challenge, no models
 // Each package is imported only when asked for, so a process holds one client's code.
 import http from "node:http";
 import { API_VERSION, clientOptions, credential, oursSpecifier, VALUE } from "./env.mjs";
 
-export const CLIENTS = ["ours", "official", "raw", "oursLean"];
+export const CLIENTS = ["ours", "official", "raw"];
 
 export async function makeClient(kind, url) {
   if (kind === "ours") {
     const { KeyClient } = await import(oursSpecifier());
     const client = new KeyClient(url, credential, clientOptions);
-    return {
-      set: (name) => client.setKey(name, VALUE),
-      get: (name) => client.getKey(name),
-      list: () => client.listPropertiesOfKeys(),
-    };
-  }
-  if (kind === "oursLean") {
-    const { KeyClient } = await import(oursSpecifier());
-    const { leanHttpClient } = await import("./lean-http.mjs");
-    const client = new KeyClient(url, credential, { ...clientOptions, httpClient: leanHttpClient(url) });
     return {
       set: (name) => client.setKey(name, VALUE),
       get: (name) => client.getKey(name),

@@ -3,7 +3,8 @@
 // emulator runs in its own); latencies are performance.now() around each call.
 //
 // Scenarios:
-//   requests  set and get, sequential and N in flight, each after a warm-up of the same shape
+//   requests  set and get, sequential and N in flight (over 100 names, and all on one), each after
+//             a warm-up of the same shape
 //   memory    RSS / heap after `ops` operations (half setKey, half getKey), after a full GC
 //   listing   iterate the whole listing (twice); memory every `every` items
 import { makeClient } from "./clients.mjs";
@@ -14,6 +15,7 @@ const gc = globalThis.gc ?? (() => {});
 
 const NAMES = params.names ?? 100;
 const nameOf = (i) => `bench-${i % NAMES}`;
+const HOT = nameOf(0);
 
 /** `count` calls of op(i), `inFlight` at a time: ops/s, client CPU µs per op, p50/p99 in ms. */
 async function measure(op, count, inFlight) {
@@ -80,6 +82,9 @@ if (scenario === "requests") {
     ["get-seq", get, seq, 1, warmSeq],
     ["set-conc", set, conc, inFlight, warmConc],
     ["get-conc", get, conc, inFlight, warmConc],
+    // Every call on one name: the service's (and the emulator's) contended case.
+    ["set-hot", () => client.set(HOT), conc, inFlight, warmConc],
+    ["get-hot", () => client.get(HOT), conc, inFlight, warmConc],
   ];
   // Every name exists before the first measured get.
   await measure(set, NAMES, 1);
