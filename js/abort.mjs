@@ -65,3 +65,17 @@ export function delay(ms, signal) {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/** A signal that fires when any of `signals` (undefined ones skipped) does. */
+export function anySignal(signals) {
+  const present = signals.filter(Boolean);
+  if (present.length === 1) return present[0];
+  if (AbortSignal.any) return AbortSignal.any(present);
+  // Engines without AbortSignal.any.
+  const controller = new AbortController();
+  for (const s of present) {
+    if (s.aborted) controller.abort(s.reason);
+    else s.addEventListener("abort", () => controller.abort(s.reason), { once: true });
+  }
+  return controller.signal;
+}

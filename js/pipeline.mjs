@@ -4,7 +4,7 @@
  * does what the core cannot: send with the transport, ask the credential, wait, and abort.
  * The token's text stays here, never in the wasm memory.
  */
-import { delay } from "./abort.mjs";
+import { anySignal, delay } from "./abort.mjs";
 import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
 import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 import { shorten } from "./args.mjs";
@@ -211,8 +211,7 @@ export class Pipeline {
   /** The signal for one try: the call's, and the try timeout's. */
   #trySignal(signal) {
     if (this.#tryTimeout === undefined) return signal;
-    const timeout = AbortSignal.timeout(this.#tryTimeout);
-    return signal ? AbortSignal.any([signal, timeout]) : timeout;
+    return anySignal([signal, AbortSignal.timeout(this.#tryTimeout)]);
   }
 
   /** The error of an `F` action. */

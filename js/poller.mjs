@@ -1,4 +1,4 @@
-import { delay, withSignal } from "./abort.mjs";
+import { anySignal, delay, withSignal } from "./abort.mjs";
 import { PollerStoppedError } from "./errors.mjs";
 
 /**
@@ -122,16 +122,4 @@ export class KeyPoller {
     const { error, ...state } = this.#state;
     return JSON.stringify({ state });
   }
-}
-
-/** A signal that fires when any of `signals` does (AbortSignal.any, where it exists). */
-function anySignal(signals) {
-  const present = signals.filter(Boolean);
-  if (AbortSignal.any) return AbortSignal.any(present);
-  const controller = new AbortController();
-  for (const s of present) {
-    if (s.aborted) controller.abort(s.reason);
-    else s.addEventListener("abort", () => controller.abort(s.reason), { once: true });
-  }
-  return controller.signal;
 }

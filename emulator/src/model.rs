@@ -125,6 +125,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
         .map_err(|e| ApiError::bad_parameter(format!("The request body is invalid: {e}")))
 }
 
+/// A length as the service counts it: UTF-16 code units (as .NET and JavaScript strings do),
+/// so one emoji counts two.
+fn utf16_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
 /// Checks the properties both planes share: content type, tags, `nbf`/`exp` range.
 pub fn validate_properties(
     content_type: Option<&str>,
@@ -132,7 +138,7 @@ pub fn validate_properties(
     attributes: &Attributes,
 ) -> Result<(), ApiError> {
     if let Some(ct) = content_type {
-        if ct.chars().count() > MAX_CONTENT_TYPE_CHARS {
+        if utf16_len(ct) > MAX_CONTENT_TYPE_CHARS {
             return Err(ApiError::bad_parameter(format!(
                 "The parameter 'contentType' is longer than {MAX_CONTENT_TYPE_CHARS} characters."
             )));
@@ -161,12 +167,12 @@ fn validate_tags(tags: &Tags) -> Result<(), ApiError> {
         )));
     }
     for (name, value) in tags {
-        if name.chars().count() > MAX_TAG_CHARS {
+        if utf16_len(name) > MAX_TAG_CHARS {
             return Err(ApiError::bad_parameter(format!(
                 "A tag name is longer than {MAX_TAG_CHARS} characters."
             )));
         }
-        if value.chars().count() > MAX_TAG_CHARS {
+        if utf16_len(value) > MAX_TAG_CHARS {
             return Err(ApiError::bad_parameter(format!(
                 "The value of a tag is longer than {MAX_TAG_CHARS} characters."
             )));
@@ -198,6 +204,20 @@ mod tests {
             let err = parse_set(bad).unwrap_err();
             assert_eq!(err.code, "BadParameter", "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn lengths_are_utf16_units_as_the_service_and_the_client_count_them() {
+        let attrs = Attributes::default();
+        let tags = |name: String, value: String| -> Tags { [(name, value)].into_iter().collect() };
+        let ok = |ct: &str, t: Tags| validate_properties(Some(ct), Some(&t), &attrs).is_ok();
+        assert!(ok(&"é".repeat(255), tags("😀".repeat(128), "v".into())));
+        assert!(
+            !ok(&"😀".repeat(128), tags("t".into(), "v".into())),
+            "256 units of contentType"
+        );
+        assert!(!ok("x", tags("😀".repeat(129), "v".into())));
+        assert!(!ok("x", tags("t".into(), format!("{}a", "😀".repeat(128)))));
     }
 
     #[test]

@@ -29,6 +29,10 @@ use crate::core::text::{concat, int};
 use crate::core::vault_url::VaultUrl;
 use crate::core::{validate, ArgError, Error};
 
+/// talc instead of the default dlmalloc: 7.1 KB less wasm (2.8 KB gzip), measured.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The newest stable REST api-version.
 pub const DEFAULT_SERVICE_VERSION: &str = "2025-07-01";
 
