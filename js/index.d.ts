@@ -53,7 +53,10 @@ export interface HttpResponse {
   bodyAsText: string;
 }
 
-/** Bring your own transport. Default: node:http with keep-alive in Node, `fetch` in browsers. */
+/**
+ * Bring your own transport. Default: in Node, the package's own keep-alive HTTP/1.1 client
+ * over `node:net` / `node:tls`; elsewhere, `fetch`.
+ */
 export interface HttpClient {
   sendRequest(request: HttpRequest): Promise<HttpResponse>;
 }

@@ -184,6 +184,17 @@ class Connection {
   }
 
   /** Keeps `buf[at..]` for the next read. */
+  /** Takes body bytes from `buf[at..end)`, up to what the body still owes; returns where it stopped. */
+  take(buf, at, end) {
+    const n = Math.min(this.remaining, end - at);
+    if (n > 0) {
+      this.chunks.push(buf.subarray(at, at + n));
+      this.size += n;
+      this.remaining -= n;
+    }
+    return at + n;
+  }
+
   keep(buf, at) {
     if (at < buf.length) this.pending = buf.subarray(at);
   }
@@ -211,13 +222,7 @@ class Connection {
           break;
         }
         case LENGTH: {
-          const n = Math.min(this.remaining, end - at);
-          if (n > 0) {
-            this.chunks.push(buf.subarray(at, at + n));
-            this.size += n;
-            this.remaining -= n;
-            at += n;
-          }
+          at = this.take(buf, at, end);
           if (this.remaining > 0) return;
           this.state = DONE;
           break;
@@ -246,13 +251,7 @@ class Connection {
           break;
         }
         case CHUNK_DATA: {
-          const n = Math.min(this.remaining, end - at);
-          if (n > 0) {
-            this.chunks.push(buf.subarray(at, at + n));
-            this.size += n;
-            this.remaining -= n;
-            at += n;
-          }
+          at = this.take(buf, at, end);
           if (this.remaining > 0) return;
           this.state = CHUNK_END;
           break;

@@ -186,6 +186,27 @@ fn set(client: &mut SecretsClient, now: f64) -> Result<(Call, Action)> {
     client.set("k", "secret-value", &SecretOptions::default(), now)
 }
 
+impl Script {
+    /// A `set` at the host's clock, run to its end.
+    fn set(&mut self, client: &mut SecretsClient) -> Outcome {
+        let started = set(client, self.now);
+        self.run(client, started)
+    }
+}
+
+/// A host and a client after a first `set` with its handshake (probe, challenge, token-1).
+fn signed_in(token_expiry: Option<f64>) -> (Script, SecretsClient) {
+    let mut host = Script {
+        token_expiry,
+        ..Default::default()
+    };
+    host.unauthorized(CHALLENGE);
+    host.ok();
+    let mut c = client();
+    assert_eq!(host.set(&mut c), Outcome::Done);
+    (host, c)
+}
+
 #[test]
 fn first_request_is_a_bodiless_probe_then_the_real_one() {
     let mut host = Script {
@@ -195,8 +216,7 @@ fn first_request_is_a_bodiless_probe_then_the_real_one() {
     host.unauthorized(CHALLENGE);
     host.ok();
     let mut c = client();
-    let started = set(&mut c, 0.0);
-    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    assert_eq!(host.set(&mut c), Outcome::Done);
 
     assert_eq!(host.sent.len(), 2);
     assert_eq!(
@@ -225,20 +245,11 @@ fn first_request_is_a_bodiless_probe_then_the_real_one() {
 
 #[test]
 fn token_is_refreshed_in_the_background_near_expiry_and_awaited_only_at_the_end() {
-    let mut host = Script {
-        token_expiry: Some(600_000.0),
-        ..Default::default()
-    };
-    host.unauthorized(CHALLENGE);
-    host.ok();
-    let mut c = client();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    let (mut host, mut c) = signed_in(Some(600_000.0));
 
     host.now = 479_999.0;
     host.ok();
-    let started = set(&mut c, host.now);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert_eq!(
         host.token_calls.len(),
         1,
@@ -251,8 +262,7 @@ fn token_is_refreshed_in_the_background_near_expiry_and_awaited_only_at_the_end(
     host.now = 480_001.0;
     host.ok();
     host.ok();
-    let started = set(&mut c, host.now);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert!(host.refresh.is_some(), "a refresh was asked for");
     let started = set(&mut c, host.now);
     let (_, second) = started.as_ref().unwrap().clone();
@@ -270,8 +280,7 @@ fn token_is_refreshed_in_the_background_near_expiry_and_awaited_only_at_the_end(
     host.finish_refresh(&mut c);
     assert_eq!(host.token_calls.len(), 2);
     host.ok();
-    let started = set(&mut c, host.now);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert_eq!(
         host.sent[5].token.as_deref(),
         Some("token-2"),
@@ -279,19 +288,10 @@ fn token_is_refreshed_in_the_background_near_expiry_and_awaited_only_at_the_end(
     );
 
     // Within 30 s of expiry (and nothing refreshed): the call waits for a new token.
-    let mut late = Script {
-        token_expiry: Some(100_000.0),
-        ..Default::default()
-    };
-    late.unauthorized(CHALLENGE);
-    late.ok();
-    let mut c = client();
-    let started = set(&mut c, 0.0);
-    late.run(&mut c, started);
+    let (mut late, mut c) = signed_in(Some(100_000.0));
     late.now = 70_001.0;
     late.ok();
-    let started = set(&mut c, late.now);
-    late.run(&mut c, started);
+    late.set(&mut c);
     assert_eq!(late.token_calls.len(), 2);
     assert_eq!(late.sent[2].token.as_deref(), Some("token-2"));
     assert!(late.refresh.is_none());
@@ -307,11 +307,9 @@ fn a_failed_refresh_keeps_the_token_in_hand() {
     host.ok();
     host.ok();
     let mut c = client();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    host.set(&mut c);
     host.now = 500_000.0;
-    let started = set(&mut c, host.now);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert!(
         !c.pipeline.on_refreshed(f64::NAN),
         "a failed refresh caches nothing"
@@ -339,8 +337,7 @@ fn token_without_expiry_is_not_cached() {
     host.ok();
     let mut c = client();
     for _ in 0..2 {
-        let started = set(&mut c, 0.0);
-        assert_eq!(host.run(&mut c, started), Outcome::Done);
+        assert_eq!(host.set(&mut c), Outcome::Done);
     }
     assert_eq!(host.token_calls.len(), 2);
     assert_eq!(host.sent.len(), 3, "but the challenge is remembered");
@@ -365,8 +362,7 @@ fn rejected_challenge_resource_leaves_nothing_behind() {
     // The next request starts over with a probe: no token, no body.
     host.unauthorized(CHALLENGE);
     host.ok();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert_eq!(
         (host.sent[1].token.as_deref(), host.sent[1].body.as_deref()),
         (None, None)
@@ -385,36 +381,25 @@ fn verification_can_be_disabled_for_emulators() {
         ..config(false)
     };
     let mut c = SecretsClient::new(config, 1);
-    let started = set(&mut c, 0.0);
-    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    assert_eq!(host.set(&mut c), Outcome::Done);
     assert_eq!(host.sent[1].path, "/secrets/k?api-version=7.5");
 }
 
 #[test]
 fn refused_cached_token_is_replaced_once() {
-    let mut host = Script {
-        token_expiry: Some(3_600_000.0),
-        ..Default::default()
-    };
-    host.unauthorized(CHALLENGE);
-    host.ok();
-    let mut c = client();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    let (mut host, mut c) = signed_in(Some(3_600_000.0));
 
     // The cached token is refused (revoked): one new token, one resend.
     host.unauthorized(CHALLENGE);
     host.ok();
-    let started = set(&mut c, 0.0);
-    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    assert_eq!(host.set(&mut c), Outcome::Done);
     assert_eq!(host.token_calls.len(), 2);
     assert_eq!(host.sent[3].token.as_deref(), Some("token-2"));
 
     // A new tenant in the challenge forces a token for that tenant.
     host.unauthorized(&CHALLENGE.replace("tenant-a", "tenant-b"));
     host.ok();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert_eq!(host.token_calls[2].tenant_id.as_deref(), Some("tenant-b"));
 }
 
@@ -424,8 +409,7 @@ fn a_fresh_token_refused_is_the_services_error_not_a_loop() {
     host.unauthorized(CHALLENGE);
     host.unauthorized(CHALLENGE);
     let mut c = client();
-    let started = set(&mut c, 0.0);
-    assert_eq!(host.run(&mut c, started), Outcome::Failed(Failure::Service));
+    assert_eq!(host.set(&mut c), Outcome::Failed(Failure::Service));
     assert_eq!(host.sent.len(), 2);
 }
 
@@ -460,8 +444,7 @@ fn transient_failures_are_retried_with_backoff() {
     host.respond(429, &[("retry-after-ms", "150")]);
     host.ok();
     let mut c = client();
-    let started = set(&mut c, 0.0);
-    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    assert_eq!(host.set(&mut c), Outcome::Done);
     // Backoff doubles from 800 ms with ±20% jitter; a service's delay is honoured exactly.
     let slept = &host.slept;
     assert_eq!(slept.len(), 5);
@@ -527,21 +510,12 @@ fn retries_stop_at_the_limit_or_the_budget() {
 
 #[test]
 fn cae_challenge_gets_a_token_with_the_claims_once() {
-    let mut host = Script {
-        token_expiry: Some(3_600_000.0),
-        ..Default::default()
-    };
-    host.unauthorized(CHALLENGE);
-    host.ok();
-    let mut c = client();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    let (mut host, mut c) = signed_in(Some(3_600_000.0));
 
     let cae = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZX19fQ==""#;
     host.unauthorized(cae);
     host.ok();
-    let started = set(&mut c, 0.0);
-    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    assert_eq!(host.set(&mut c), Outcome::Done);
     assert_eq!(host.token_calls.len(), 2);
     assert_eq!(
         host.token_calls[1].claims.as_deref(),
@@ -551,8 +525,7 @@ fn cae_challenge_gets_a_token_with_the_claims_once() {
 
     // The claims were for that one token: the next call uses the cache.
     host.ok();
-    let started = set(&mut c, 0.0);
-    host.run(&mut c, started);
+    host.set(&mut c);
     assert_eq!(host.token_calls.len(), 2);
 }
 

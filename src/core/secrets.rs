@@ -335,31 +335,16 @@ mod tests {
             request(c.list(Listing::Secrets, None, None, Some(next), 0.0)).1,
             "/secrets?api-version=7.5&$skiptoken=abc&maxresults=3"
         );
-        assert_eq!(request(c.named(Named::Delete, "k", 0.0)).0, Method::Delete);
-        assert_eq!(
-            request(c.named(Named::Purge, "k", 0.0)).1,
-            "/deletedsecrets/k?api-version=7.5"
-        );
-        assert_eq!(
-            request(c.named(Named::GetDeleted, "k", 0.0)),
-            (
-                Method::Get,
-                "/deletedsecrets/k?api-version=7.5".into(),
-                None
-            )
-        );
-        assert_eq!(
-            request(c.named(Named::Recover, "k", 0.0)).1,
-            "/deletedsecrets/k/recover?api-version=7.5"
-        );
-        assert_eq!(
-            request(c.named(Named::Backup, "k", 0.0)),
-            (
-                Method::Post,
-                "/secrets/k/backup?api-version=7.5".into(),
-                None
-            )
-        );
+        for (which, method, path) in [
+            (Named::Delete, Method::Delete, "/secrets/k"),
+            (Named::GetDeleted, Method::Get, "/deletedsecrets/k"),
+            (Named::Recover, Method::Post, "/deletedsecrets/k/recover"),
+            (Named::Purge, Method::Delete, "/deletedsecrets/k"),
+            (Named::Backup, Method::Post, "/secrets/k/backup"),
+        ] {
+            let expected = (method, format!("{path}?api-version=7.5"), None);
+            assert_eq!(request(c.named(which, "k", 0.0)), expected);
+        }
     }
 
     #[test]
