@@ -6,7 +6,7 @@
 //   node bench/run.mjs            full run (about 3 minutes on 2 cores)
 //   node bench/run.mjs --quick    smoke run with small counts (results/quick.*, not committed)
 //
-// Options: --rounds N (per-request rounds, default 9), --cold-runs N (default 15),
+// Options: --rounds N (per-request rounds, default 9), --cold-runs N (default 31),
 //          --memory-rounds N (default 3), --only cold,requests,memory,listing,bundle, --out NAME,
 //          --render results/latest.json (measure nothing: print the table and write the chart of
 //          saved results again, e.g. after changing how they are shown)
@@ -32,7 +32,7 @@ function parseArgs(argv) {
   const o = {
     quick,
     rounds: quick ? 1 : 9,
-    coldRuns: quick ? 4 : 15,
+    coldRuns: quick ? 4 : 31,
     memoryRounds: quick ? 1 : 3,
     only: "cold,requests,memory,listing,bundle",
     out: quick ? "quick" : "latest",
