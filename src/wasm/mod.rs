@@ -6,7 +6,7 @@
 //! Every export returns one number (or nothing): on Node 20 an export returning several values
 //! (as a `String` return does: pointer and length) costs about 0.6 ms of compile at startup
 //! each. Text comes back through [`Core::emit`]: the bytes stay in the core's buffer, and the
-//! number says where (see `readText` in `js/pipeline.mjs`).
+//! number says where (read by `Wasm` in `js/pipeline.mjs`).
 //!
 //! An action is one string, its first character saying what to do:
 //! - `S` + auth (`0` none, `1` cached, `2` own, `3` cached and refresh in the background) +
