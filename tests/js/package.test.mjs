@@ -169,3 +169,32 @@ test("a failing credential: AuthenticationError with the cause; the next call tr
   assert.equal(err.cause.message, "token endpoint unavailable");
   assert.equal((await client.setKey(uniqueName("auth"), "v")).value, "v");
 });
+
+test("the challenge asks a TokenCredential, on its own object, for the vault's scope and tenant", async () => {
+  const calls = [];
+  const credential = {
+    getToken(scopes, options) {
+      calls.push({ scopes, options, self: this });
+      return Promise.resolve({ token: "tok", expiresOnTimestamp: Date.now() + 3_600_000 });
+    },
+  };
+  const client = new KeyClient(url, credential, emulatorOptions);
+  const name = uniqueName("challenge");
+  // Concurrent first calls, and a later one: one credential call between them.
+  await Promise.all(Array.from({ length: 5 }, (_, i) => client.setKey(name, `v${i}`)));
+  await client.getKey(name);
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].self, credential);
+  assert.deepEqual(calls[0].scopes, ["https://vault.azure.net/.default"]);
+  assert.equal(calls[0].options.tenantId, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+  assert.equal(calls[0].options.enableCae, true);
+});
+
+test("the challenge's resource is verified before any token is asked for", async () => {
+  let asked = 0;
+  const client = new KeyClient(url, async () => (asked++, "t"), { allowInsecureConnection: true });
+  const err = await client.setKey(uniqueName("verify"), "v").catch((e) => e);
+  assert.ok(err instanceof AuthenticationError, String(err));
+  assert.match(err.message, /vault\.azure\.net/);
+  assert.equal(asked, 0);
+});
