@@ -5,5 +5,5 @@ import { defineKeyClient } from "./client.mjs";
 
 const exports = await init();
 
-export const KeyClient = defineKeyClient(glue, exports);
+export const KeyClient = defineKeyClient({ glue, exports });
 export { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";

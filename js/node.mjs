@@ -8,5 +8,5 @@ import { nodeSocketClient } from "./node-socket.mjs";
 
 const exports = glue.initSync({ module: readFileSync(join(__dirname, "web", "keyvault_keys_wasm_bg.wasm")) });
 
-export const KeyClient = defineKeyClient(glue, exports, nodeSocketClient);
+export const KeyClient = defineKeyClient({ glue, exports }, nodeSocketClient);
 export { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";

@@ -41,19 +41,35 @@ export function messageOf(e) {
 }
 
 /** A response header, from a plain object of lower-case names or a `Headers`-like `get`. */
-function headerOf(headers, name) {
+export function headerOf(headers, name) {
   if (!headers) return undefined;
   const v = typeof headers.get === "function" ? headers.get(name) : headers[name];
   return typeof v === "string" ? v : undefined;
 }
 
-/** The error the service answered with: `{"error":{"code","message"}}`, or one naming the status. */
-export function serviceError(response) {
+/**
+ * How an entry's errors are made: `(kind, message, details)`, kind "service" (the service
+ * answered an error), "parse" (a response the client cannot read) or "send" (no response);
+ * details `{ status, code, request, response, body }` (what is known). The root entry makes
+ * KeyVaultErrors; the drop-in entries make RestErrors.
+ */
+export function keyVaultError(kind, message, { status, code, response }) {
+  if (kind === "send") return new KeyVaultError(message, { code: "REQUEST_SEND_ERROR" });
+  return new KeyVaultError(message, {
+    statusCode: status,
+    code: kind === "parse" ? "PARSE_ERROR" : code,
+    requestId: headerOf(response?.headers, "x-ms-request-id"),
+  });
+}
+
+/** The service's `{"error":{"code","message"}}`: its message, code and body, or a message naming the status. */
+function serviceAnswer(response) {
   const { status } = response;
-  let error;
+  let body;
   try {
-    error = JSON.parse(response.bodyAsText)?.error;
+    body = JSON.parse(response.bodyAsText);
   } catch {}
+  const error = body?.error;
   const code = typeof error?.code === "string" ? error.code : undefined;
   let message;
   if (error !== null && typeof error === "object" && typeof error.message === "string" && error.message !== "") {
@@ -63,16 +79,7 @@ export function serviceError(response) {
   } else {
     message = `the service answered ${status} without a Key Vault error body`;
   }
-  return new KeyVaultError(message, { statusCode: status, code, requestId: headerOf(response.headers, "x-ms-request-id") });
-}
-
-/** A body the client cannot read: PARSE_ERROR with the response's status and request id. */
-export function parseError(response, message) {
-  return new KeyVaultError(message, {
-    statusCode: response.status,
-    code: "PARSE_ERROR",
-    requestId: headerOf(response.headers, "x-ms-request-id"),
-  });
+  return { message, code, body: error !== null && typeof error === "object" ? body : undefined };
 }
 
 const authError = (message, cause) => new AuthenticationError(message, cause === undefined ? {} : { cause });
@@ -110,13 +117,18 @@ export class Pipeline {
   /** Call ids: small integers, reused once a call is over. */
   #freeIds = [];
   #nextId = 0;
+  #errors;
+  /** The request of each final response, for the errors made after it is read. */
+  #requests = new WeakMap();
 
   /**
    * @param wasm a `Wasm` over a configured `Core`
    * @param credential a function (scopes, options) => token or { token, expiresOnTimestamp }
    * @param http `{ sendRequest(request) }`
+   * @param errors how this entry's errors are made (see `keyVaultError`)
    */
-  constructor(wasm, credential, http, tryTimeoutInMs) {
+  constructor(wasm, credential, http, tryTimeoutInMs, errors = keyVaultError) {
+    this.#errors = errors;
     this.#wasm = wasm;
     this.#core = wasm.core;
     this.#credential = credential;
@@ -172,7 +184,8 @@ export class Pipeline {
             continue;
           }
           if (response.bodyTooLarge || (response.bodyAsText?.length ?? 0) > MAX_RESPONSE_BYTES) {
-            throw parseError(response, `${request.method} ${request.url.split("?")[0]}: the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+            const message = `${request.method} ${request.url.split("?")[0]}: the response is larger than ${MAX_RESPONSE_BYTES} bytes`;
+            throw this.#errors("parse", message, { status: response.status, request, response });
           }
           const h = response.headers;
           action = wasm.text(
@@ -198,7 +211,10 @@ export class Pipeline {
           action = wasm.text(core.slept(id, Date.now()));
         } else {
           over = true;
-          if (kind === D) return response;
+          if (kind === D) {
+            this.#requests.set(response, request);
+            return response;
+          }
           throw this.#failure(action, request, response, failure);
         }
       }
@@ -206,6 +222,11 @@ export class Pipeline {
       if (!over) core.end(id);
       this.#freeIds.push(id);
     }
+  }
+
+  /** The error for a final response the client cannot read (`message` says why). */
+  unreadable(response, message) {
+    return this.#errors("parse", message, { status: response.status, request: this.#requests.get(response), response });
   }
 
   /** The signal for one try: the call's, and the try timeout's. */
@@ -218,14 +239,15 @@ export class Pipeline {
   #failure(action, request, response, failure) {
     const message = action.slice(2);
     switch (action[1]) {
-      case "S":
-        return serviceError(response);
+      case "S": {
+        const { message, code, body } = serviceAnswer(response);
+        return this.#errors("service", message, { status: response.status, code, request, response, body });
+      }
       case "N": {
         // fetch's TypeError says only "fetch failed"; the reason is in its cause.
         const cause = failure?.cause !== null && typeof failure?.cause === "object" ? ` (${messageOf(failure.cause)})` : "";
-        return new KeyVaultError(`${request.method} ${request.url.split("?")[0]} failed: ${messageOf(failure)}${cause}`, {
-          code: "REQUEST_SEND_ERROR",
-        });
+        const text = `${request.method} ${request.url.split("?")[0]} failed: ${messageOf(failure)}${cause}`;
+        return this.#errors("send", text, { request });
       }
       case "A":
         return authError(message);

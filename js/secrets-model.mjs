@@ -1,13 +1,14 @@
 /**
- * Secrets-plane responses (`SecretBundle`, `DeletedSecretBundle`, pages, backups) read into the
- * root entry's public shapes (`KeyVaultKey`, `KeyProperties`, `DeletedKey`). This file is the
- * one place where wire names meet public names. A body that is not what the service sends is a
- * KeyVaultError with code PARSE_ERROR, never a half-filled result.
+ * Secrets-plane responses (`SecretBundle`, `DeletedSecretBundle`, pages, backups) read once
+ * into a checked record, then shaped for each entry: the root entry's `KeyVaultKey` /
+ * `KeyProperties` / `DeletedKey`, and the secrets drop-in's `KeyVaultSecret` /
+ * `SecretProperties` / `DeletedSecret` (the shapes of @azure/keyvault-secrets). This file is
+ * the one place where wire names meet public names. A body that is not what the service sends
+ * is a PARSE_ERROR of the entry's kind, never a half-filled result.
  */
-import { parseError } from "./pipeline.mjs";
 import { shorten } from "./args.mjs";
 
-/** Thrown inside this file and turned into a PARSE_ERROR with the response's details. */
+/** Thrown inside this file and turned into the entry's PARSE_ERROR by `read`. */
 class Unreadable {
   constructor(message) {
     this.message = message;
@@ -27,11 +28,11 @@ function check(value, type, what) {
 
 const date = (seconds) => (seconds === undefined ? undefined : new Date(seconds * 1000));
 
-/** Tags, keeping the service's order; a tag named "__proto__" stays an ordinary tag. */
+/** Tags in the service's order, or undefined; a tag named "__proto__" stays an ordinary tag. */
 function tags(wire) {
-  const out = {};
-  if (wire === undefined || wire === null) return out;
+  if (wire === undefined || wire === null) return undefined;
   if (typeof wire !== "object" || Array.isArray(wire)) unreadable("tags is not an object");
+  const out = {};
   for (const name of Object.keys(wire)) {
     const value = wire[name];
     if (typeof value !== "string") unreadable("a tag's value is not a string");
@@ -51,8 +52,8 @@ function parseId(id) {
   return [id.slice(0, pathStart), name, version];
 }
 
-/** The public properties of a bundle or list item. */
-function properties(wire) {
+/** One bundle or list item, checked: every field the service may send, typed, or undefined. */
+function bundle(wire) {
   if (wire === null || typeof wire !== "object" || Array.isArray(wire)) unreadable("an item is not an object");
   const id = check(wire.id, "string", "id");
   const parts = id === undefined ? undefined : parseId(id);
@@ -61,10 +62,16 @@ function properties(wire) {
   if (typeof a !== "object" || Array.isArray(a)) unreadable("attributes is not an object");
   return {
     id,
-    name: parts[1],
     vaultUrl: parts[0],
+    name: parts[1],
     // List items name no version: undefined, as in the official SDKs.
     version: parts[2] || undefined,
+    value: check(wire.value, "string", "value"),
+    contentType: check(wire.contentType, "string", "contentType"),
+    tags: tags(wire.tags),
+    managed: check(wire.managed, "boolean", "managed"),
+    kid: check(wire.kid, "string", "kid"),
+    previousVersion: check(wire.previousVersion, "string", "previousVersion"),
     enabled: check(a.enabled, "boolean", "attributes.enabled"),
     notBefore: date(check(a.nbf, "integer", "attributes.nbf")),
     expiresOn: date(check(a.exp, "integer", "attributes.exp")),
@@ -72,30 +79,97 @@ function properties(wire) {
     updatedOn: date(check(a.updated, "integer", "attributes.updated")),
     recoveryLevel: check(a.recoveryLevel, "string", "attributes.recoveryLevel"),
     recoverableDays: check(a.recoverableDays, "integer", "attributes.recoverableDays"),
-    contentType: check(wire.contentType, "string", "contentType"),
-    tags: tags(wire.tags),
-    managed: check(wire.managed, "boolean", "managed"),
+    recoveryId: check(wire.recoveryId, "string", "recoveryId"),
+    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate")),
+    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate")),
   };
 }
 
-/** `DeletedKey`: the deletion's facts are also on `properties`, as in the official SDKs. */
-function deletedKey(wire) {
-  const props = properties(wire);
-  props.recoveryId = check(wire.recoveryId, "string", "recoveryId");
-  props.deletedOn = date(check(wire.deletedDate, "integer", "deletedDate"));
-  props.scheduledPurgeDate = date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate"));
-  const { recoveryId, deletedOn, scheduledPurgeDate } = props;
-  return { name: props.name, recoveryId, deletedOn, scheduledPurgeDate, properties: props };
+/** A bundle that must carry a value (set, get). */
+function withValue(b) {
+  if (b.value === undefined) throw new Unreadable("the service's response has no value");
+  return b;
 }
 
-function keyVaultKey(wire) {
-  const props = properties(wire);
-  const value = check(wire.value, "string", "value");
-  if (value === undefined) throw new Unreadable("the service's response has no value");
-  return { name: props.name, value, properties: props };
+/** The deletion's facts, on the result and (as the official SDKs put them) on its properties. */
+function deletion(b, properties) {
+  const { recoveryId, deletedOn, scheduledPurgeDate } = b;
+  Object.assign(properties, { recoveryId, deletedOn, scheduledPurgeDate });
+  return { recoveryId, deletedOn, scheduledPurgeDate };
 }
 
-function page(item) {
+// ---- the root entry: KeyVaultKey, KeyProperties, DeletedKey ------------------------------
+
+function keyProperties(b) {
+  return {
+    id: b.id,
+    name: b.name,
+    vaultUrl: b.vaultUrl,
+    version: b.version,
+    enabled: b.enabled,
+    notBefore: b.notBefore,
+    expiresOn: b.expiresOn,
+    createdOn: b.createdOn,
+    updatedOn: b.updatedOn,
+    recoveryLevel: b.recoveryLevel,
+    recoverableDays: b.recoverableDays,
+    contentType: b.contentType,
+    tags: b.tags ?? {},
+    managed: b.managed,
+  };
+}
+
+export const keyShapes = {
+  value: (wire) => {
+    const b = withValue(bundle(wire));
+    return { name: b.name, value: b.value, properties: keyProperties(b) };
+  },
+  properties: (wire) => keyProperties(bundle(wire)),
+  deleted: (wire) => {
+    const b = bundle(wire);
+    const properties = keyProperties(b);
+    return { name: b.name, ...deletion(b, properties), properties };
+  },
+};
+
+// ---- the secrets drop-in: KeyVaultSecret, SecretProperties, DeletedSecret -----------------
+
+function secretProperties(b) {
+  return {
+    expiresOn: b.expiresOn,
+    createdOn: b.createdOn,
+    updatedOn: b.updatedOn,
+    enabled: b.enabled,
+    notBefore: b.notBefore,
+    recoverableDays: b.recoverableDays,
+    recoveryLevel: b.recoveryLevel,
+    id: b.id,
+    contentType: b.contentType,
+    tags: b.tags,
+    managed: b.managed,
+    previousVersion: b.previousVersion,
+    vaultUrl: b.vaultUrl,
+    version: b.version,
+    name: b.name,
+    certificateKeyId: b.kid,
+  };
+}
+
+export const secretShapes = {
+  value: (wire) => {
+    const b = withValue(bundle(wire));
+    return { value: b.value, name: b.name, properties: secretProperties(b) };
+  },
+  properties: (wire) => secretProperties(bundle(wire)),
+  deleted: (wire) => {
+    const b = bundle(wire);
+    const properties = secretProperties(b);
+    return { value: b.value, name: b.name, properties, ...deletion(b, properties) };
+  },
+};
+
+/** A page of items read with `item`: `{ items, continuationToken }`. */
+export function page(item) {
   return (wire) => {
     const list = wire.value ?? [];
     if (!Array.isArray(list)) unreadable("value is not an array");
@@ -104,36 +178,31 @@ function page(item) {
   };
 }
 
-/** Reads `response` with `read(json)`; anything unexpected is a PARSE_ERROR. */
-function reader(read) {
-  return (response) => {
-    try {
-      let json;
-      try {
-        json = JSON.parse(response.bodyAsText);
-      } catch (e) {
-        unreadable(e.message);
-      }
-      if (json === null || typeof json !== "object" || Array.isArray(json)) unreadable("the body is not a JSON object");
-      return read(json);
-    } catch (e) {
-      if (e instanceof Unreadable) throw parseError(response, e.message);
-      throw e;
-    }
+/** `{"value": "<base64url>"}` of a backup, decoded with `decode` (the core's base64url). */
+export function backup(decode) {
+  return (wire) => {
+    const bytes = typeof wire.value === "string" ? decode(wire.value) : new Uint8Array();
+    if (bytes.length === 0) throw new Unreadable("the service's backup is not base64url data");
+    return bytes;
   };
 }
 
-export const readKey = reader(keyVaultKey);
-export const readProperties = reader(properties);
-export const readDeletedKey = reader(deletedKey);
-export const readPropertiesPage = reader(page(properties));
-export const readDeletedPage = reader(page(deletedKey));
-
-/** `{"value": "<base64url>"}` of a backup, decoded with `decode` (the core's base64url). */
-export function readBackup(response, decode) {
-  return reader((json) => {
-    const bytes = typeof json.value === "string" ? decode(json.value) : new Uint8Array();
-    if (bytes.length === 0) throw new Unreadable("the service's backup is not base64url data");
-    return bytes;
-  })(response);
+/**
+ * Reads `response` with `shape(json)`; anything unexpected is the pipeline's PARSE_ERROR (of
+ * the entry's kind).
+ */
+export function read(pipeline, response, shape) {
+  try {
+    let json;
+    try {
+      json = JSON.parse(response.bodyAsText);
+    } catch (e) {
+      unreadable(e.message);
+    }
+    if (json === null || typeof json !== "object" || Array.isArray(json)) unreadable("the body is not a JSON object");
+    return shape(json);
+  } catch (e) {
+    if (e instanceof Unreadable) throw pipeline.unreadable(response, e.message);
+    throw e;
+  }
 }
