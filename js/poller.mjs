@@ -109,6 +109,12 @@ export class KeyPoller {
     return this.#stopped;
   }
 
+  /** Key Vault cannot cancel a deletion or a recovery: rejects, as the official pollers do. */
+  async cancelOperation() {
+    const what = this.#state.kind === "delete" ? "the deletion" : "the recovery";
+    throw new Error(`Canceling ${what} is not supported.`);
+  }
+
   getOperationState() {
     return { ...this.#state };
   }

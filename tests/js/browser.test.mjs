@@ -133,3 +133,35 @@ test("listing, pollers, backup/restore, rotation and abort in Chromium", async (
     aborted: true,
   });
 });
+
+test("the secrets drop-in's browser entry works in Chromium beside the root entry", async () => {
+  const vault = await emulatorUrl();
+  const result = await page.evaluate(async (vaultUrl) => {
+    const { SecretClient, isRestError, parseKeyVaultSecretIdentifier } = await import("/js/secrets-browser.mjs");
+    const { KeyClient } = await import("/js/browser.mjs");
+    const credential = { getToken: async () => ({ token: "browser-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const options = { allowInsecureConnection: true, disableChallengeResourceVerification: true };
+    const client = new SecretClient(vaultUrl, credential, options);
+    const name = `browser-secret-${Date.now()}`;
+    const set = await client.setSecret(name, "secret from the browser", { tags: { where: "chromium" } });
+    const viaRoot = await new KeyClient(vaultUrl, credential, options).getKey(name);
+    const missing = await client.getSecret(`${name}-absent`).catch((e) => e);
+    const deleted = await (await client.beginDeleteSecret(name, { intervalInMs: 100 })).pollUntilDone();
+    return {
+      value: set.value,
+      tags: set.properties.tags,
+      parsed: parseKeyVaultSecretIdentifier(set.properties.id).name === name,
+      sameSecretViaRoot: viaRoot.value,
+      missing: [isRestError(missing), missing.statusCode, missing.code],
+      deleted: deleted.name === name && deleted.deletedOn instanceof Date,
+    };
+  }, vault);
+  assert.deepEqual(result, {
+    value: "secret from the browser",
+    tags: { where: "chromium" },
+    parsed: true,
+    sameSecretViaRoot: "secret from the browser",
+    missing: [true, 404, "SecretNotFound"],
+    deleted: true,
+  });
+});

@@ -1,5 +1,6 @@
 // The packed tarball, installed into a fresh project the way users get it: Node ESM and CJS,
-// and a Vite app (build + preview, and the dev server) in headless Chromium, with no plugin.
+// and a Vite app (build + preview, and the dev server) in headless Chromium, with no plugin;
+// the root entry and keyvault-keys-wasm/secrets side by side.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -26,7 +27,8 @@ before(async () => {
   writeFileSync(
     `${app}/main.js`,
     'import { KeyClient, KeyVaultError } from "keyvault-keys-wasm";\n' +
-      "Object.assign(window, { KeyClient, KeyVaultError });\ndocument.title = 'ready';\n",
+      'import { SecretClient, isRestError } from "keyvault-keys-wasm/secrets";\n' +
+      "Object.assign(window, { KeyClient, KeyVaultError, SecretClient, isRestError });\ndocument.title = 'ready';\n",
   );
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -49,6 +51,14 @@ test("installed tarball: ESM import and CJS require in Node", () => {
     c.setKey("pack-cjs", "cjs ok").then((k) => console.log(k.value));`;
   assert.equal(script(esm, "module").trim(), "esm ok");
   assert.equal(script(cjs, "commonjs").trim(), "cjs ok");
+  const secretsEsm = `import { SecretClient } from "keyvault-keys-wasm/secrets";
+    const c = new SecretClient(process.env.VAULT, { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }) }, { allowInsecureConnection: true, disableChallengeResourceVerification: true });
+    console.log((await c.setSecret("pack-secrets-esm", "secrets esm ok")).value);`;
+  const secretsCjs = `const { SecretClient, isRestError } = require("keyvault-keys-wasm/secrets");
+    const c = new SecretClient(process.env.VAULT, { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }) }, { allowInsecureConnection: true, disableChallengeResourceVerification: true });
+    c.getSecret("pack-never-set").catch((e) => console.log(isRestError(e), e.statusCode));`;
+  assert.equal(script(secretsEsm, "module").trim(), "secrets esm ok");
+  assert.equal(script(secretsCjs, "commonjs").trim(), "true 404");
 });
 
 /** Starts `vite <args>` in the app and resolves to its local URL. */
@@ -77,7 +87,13 @@ async function roundTripIn(url) {
       });
       const set = await client.setKey(`vite-${Date.now()}`, "via vite");
       const missing = await client.getKey(`absent-${Date.now()}`).catch((e) => e);
-      return [set.value, missing instanceof window.KeyVaultError, missing.statusCode];
+      const secrets = new window.SecretClient(vaultUrl, { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }) }, {
+        allowInsecureConnection: true,
+        disableChallengeResourceVerification: true,
+      });
+      const secret = await secrets.setSecret(`vite-secret-${Date.now()}`, "secret via vite");
+      const absent = await secrets.getSecret(`absent-${Date.now()}`).catch((e) => e);
+      return [set.value, missing instanceof window.KeyVaultError, missing.statusCode, secret.value, window.isRestError(absent), absent.statusCode];
     }, vault);
   } finally {
     await page.close();
@@ -88,7 +104,7 @@ test("Vite build (no plugin, no config) serves a working client", async () => {
   execFileSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: app, stdio: "inherit" });
   const server = await startVite(["preview", "--strictPort", "false"]);
   try {
-    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404]);
+    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404, "secret via vite", true, 404]);
   } finally {
     server.stop();
   }
@@ -97,7 +113,7 @@ test("Vite build (no plugin, no config) serves a working client", async () => {
 test("Vite dev server (dependency pre-bundling) serves a working client", async () => {
   const server = await startVite([]);
   try {
-    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404]);
+    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404, "secret via vite", true, 404]);
   } finally {
     server.stop();
   }

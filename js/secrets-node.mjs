@@ -1,0 +1,15 @@
+// The Node ES module entry of keyvault-keys-wasm/secrets: the CommonJS build, loaded with
+// require() so every entry, imported or required, shares one wasm instance (see index.mjs).
+import { createRequire } from "node:module";
+
+const cjs = createRequire(import.meta.url)("../pkg/node.cjs");
+
+export const {
+  isRestError,
+  KnownContentType,
+  KnownDeletionRecoveryLevel,
+  logger,
+  parseKeyVaultSecretIdentifier,
+  RestError,
+  SecretClient,
+} = cjs;
