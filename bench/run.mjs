@@ -355,6 +355,7 @@ async function bundleGroup() {
   log("bundle: esbuild (bundle, minify, esm, browser) of a setKey/getKey app per client, + its .wasm; gzip -9, brotli 11");
   results.bundle = {
     ours: await measureBundle("ours", snapshot.dir),
+    oursSecrets: await measureBundle("oursSecrets", snapshot.dir),
     officialKeys: await measureBundle("officialKeys"),
     officialSecrets: await measureBundle("officialSecrets"),
   };

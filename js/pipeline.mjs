@@ -8,6 +8,7 @@ import { anySignal, delay } from "./abort.mjs";
 import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
 import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 import { shorten } from "./args.mjs";
+import { claimsText } from "./base64.mjs";
 
 const METHODS = { G: "GET", U: "PUT", A: "PATCH", P: "POST", D: "DELETE" };
 const decoder = new TextDecoder();
@@ -277,7 +278,8 @@ export class Pipeline {
   #askCredential(scope, tenantId, claims) {
     const options = { enableCae: true };
     if (tenantId) options.tenantId = tenantId;
-    if (claims) options.claims = claims;
+    // The challenge carries them as base64; credentials take the JSON itself.
+    if (claims) options.claims = claimsText(claims);
     let answer;
     try {
       answer = this.#credential([scope], options);

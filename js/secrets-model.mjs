@@ -178,11 +178,11 @@ export function page(item) {
   };
 }
 
-/** `{"value": "<base64url>"}` of a backup, decoded with `decode` (the core's base64url). */
+/** `{"value": "<base64url>"}` of a backup, decoded with `decode` (bytes, or undefined). */
 export function backup(decode) {
   return (wire) => {
-    const bytes = typeof wire.value === "string" ? decode(wire.value) : new Uint8Array();
-    if (bytes.length === 0) throw new Unreadable("the service's backup is not base64url data");
+    const bytes = typeof wire.value === "string" ? decode(wire.value) : undefined;
+    if (!bytes?.length) throw new Unreadable("the service's backup is not base64url data");
     return bytes;
   };
 }

@@ -1,5 +1,6 @@
 import { withSignal } from "./abort.mjs";
 import * as args from "./args.mjs";
+import { decodeBase64, encodeBase64url } from "./base64.mjs";
 import { pagedIterator } from "./paging.mjs";
 import { credentialFunction, Pipeline, Wasm } from "./pipeline.mjs";
 import { KeyPoller } from "./poller.mjs";
@@ -39,7 +40,6 @@ export class SecretsPlane {
   #wasm;
   #pipeline;
   #shapes;
-  #readBackup;
 
   /** @param wasm `{ glue, exports }` of an initialised module (the glue's `Core`, the memory) */
   constructor(wasm, defaultHttpClient, vaultUrl, credential, options, shapes, errors) {
@@ -66,7 +66,6 @@ export class SecretsPlane {
     this.#wasm = w;
     this.#shapes = shapes;
     this.#pipeline = new Pipeline(w, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs, errors);
-    this.#readBackup = backup((text) => w.bytes(w.core.decodeBackup(text)).slice());
   }
 
   /** The vault's URL, normalised. */
@@ -130,11 +129,11 @@ export class SecretsPlane {
   }
 
   async backup(name, signal) {
-    return this.#read(await this.#named(NAMED.backup, name, signal), this.#readBackup);
+    return this.#read(await this.#named(NAMED.backup, name, signal), backup(decodeBase64));
   }
 
   async restore(bytes, signal) {
-    const b = args.bytes(bytes, "backup");
+    const b = encodeBase64url(args.bytes(bytes, "backup"));
     return this.#read(await this.#pipeline.run((core, id, now) => core.restore(id, now, b), signal), this.#shapes.properties);
   }
 

@@ -519,7 +519,8 @@ fn cae_challenge_gets_a_token_with_the_claims_once() {
     assert_eq!(host.token_calls.len(), 2);
     assert_eq!(
         host.token_calls[1].claims.as_deref(),
-        Some(r#"{"access_token":{"nbf":{"essential":true}}}"#)
+        Some("eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZX19fQ=="),
+        "as sent: the host decodes them for the credential"
     );
     assert_eq!(host.sent[3].token.as_deref(), Some("token-2"));
 

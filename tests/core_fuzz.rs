@@ -87,7 +87,7 @@ proptest! {
             let _ = c.get(t, Some(t), 0.0);
             let _ = c.list(Listing::Versions, Some(t), Some(n), Some(t), 0.0);
             let _ = c.named(Named::Backup, t, 0.0);
-            let _ = c.restore(t.as_bytes(), 0.0);
+            let _ = c.restore(t, 0.0);
         }
         if let Ok(d) = Duration::parse(&ascii) {
             let _ = d.add_to(i64::MAX / 4);

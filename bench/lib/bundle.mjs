@@ -17,6 +17,12 @@ export const APPS = {
 const client = new KeyClient(location.origin, ${token});
 client.setKey("app", "value").then((k) => client.getKey(k.name)).then((k) => console.log(k.value));`,
   },
+  oursSecrets: {
+    label: "keyvault-keys-wasm/secrets SecretClient",
+    source: `import { SecretClient } from "keyvault-keys-wasm/secrets";
+const client = new SecretClient(location.origin, ${token});
+client.setSecret("app", "value").then((s) => client.getSecret(s.name)).then((s) => console.log(s.value));`,
+  },
   officialKeys: {
     label: "@azure/keyvault-keys KeyClient",
     source: `import { KeyClient } from "@azure/keyvault-keys";

@@ -75,7 +75,8 @@ fn url_host(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
-/// The decoded claims of a CAE challenge (`error="insufficient_claims", claims="<base64>"`).
+/// The claims of a CAE challenge (`error="insufficient_claims", claims="<base64>"`), still
+/// base64: the host decodes them for the credential.
 pub fn cae_claims(header: &str) -> Option<String> {
     let p = params(header);
     let get = |k: &str| {
@@ -87,13 +88,7 @@ pub fn cae_claims(header: &str) -> Option<String> {
     if get("error") != Some("insufficient_claims") {
         return None;
     }
-    // Claims arrive base64-encoded; credentials take the JSON itself.
-    let claims = get("claims")?;
-    Some(
-        super::base64url::decode_standard(claims)
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_else(|| claims.to_string()),
-    )
+    get("claims").map(str::to_string)
 }
 
 /// Parses a challenge and, unless `verify_host` is `None`, checks that the challenge's resource
@@ -201,8 +196,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             c.claims.as_deref(),
-            Some(r#"{"access_token":{}}"#),
-            "decoded from base64"
+            Some("eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="),
+            "as sent: the host decodes it for the credential"
         );
         assert_eq!(
             c.tenant_id.as_deref(),

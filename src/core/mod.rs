@@ -1,6 +1,5 @@
 //! The platform-independent client: no JavaScript types in here.
 
-pub mod base64url;
 pub mod challenge;
 pub mod duration;
 pub mod error;

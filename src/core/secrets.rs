@@ -223,13 +223,13 @@ impl SecretsClient {
         self.start(op, now_ms)
     }
 
-    /// `POST /secrets/restore` with a backup's bytes.
-    pub fn restore(&mut self, backup: &[u8], now_ms: f64) -> Result<(Call, Action)> {
+    /// `POST /secrets/restore` with a backup (its bytes as base64url, as the host encodes them).
+    pub fn restore(&mut self, backup: &str, now_ms: f64) -> Result<(Call, Action)> {
         let op = if backup.is_empty() {
             Err(Error::range_error("backup is empty"))
         } else {
             let mut body = JsonObject::new();
-            body.string("value", &super::base64url::encode(backup));
+            body.string("value", backup);
             Ok(op(
                 Method::Post,
                 "/secrets/restore".into(),
@@ -300,7 +300,7 @@ mod tests {
             Some(r#"{"value":""}"#)
         );
         assert_eq!(
-            request(c.restore(&[1, 2, 255], 0.0)).2.as_deref(),
+            request(c.restore("AQL_", 0.0)).2.as_deref(),
             Some(r#"{"value":"AQL_"}"#)
         );
     }
@@ -376,7 +376,7 @@ mod tests {
                 0.0,
             )
             .err(),
-            c.restore(&[], 0.0).err(),
+            c.restore("", 0.0).err(),
         ];
         for (i, e) in refused.into_iter().enumerate() {
             assert!(matches!(e, Some(Error::Argument { .. })), "case {i}: {e:?}");

@@ -60,13 +60,10 @@ pub struct Core {
     calls: Vec<Option<Call>>,
     /// The text of the last answer, read by the host before its next call.
     out: String,
-    /// The bytes of the last decoded backup, read by the host before its next call.
-    backup: Vec<u8>,
 }
 
 /// Where bytes lie in the wasm memory, as one number: `pointer * 2^21 + length`. Exact in an
-/// f64 (53 bits) for any 32-bit pointer and lengths under 2 MiB, far above any action's or
-/// backup's size.
+/// f64 (53 bits) for any 32-bit pointer and lengths under 2 MiB, far above any action's size.
 fn locate(bytes: &[u8]) -> f64 {
     (bytes.as_ptr() as usize as f64) * 2_097_152.0 + bytes.len() as f64
 }
@@ -94,7 +91,6 @@ impl Core {
             client: None,
             calls: Vec::new(),
             out: String::new(),
-            backup: Vec::new(),
         }
     }
 
@@ -286,7 +282,8 @@ impl Core {
         })
     }
 
-    pub fn restore(&mut self, id: u32, now: f64, backup: &[u8]) -> f64 {
+    /// `POST /secrets/restore` of a backup given as base64url.
+    pub fn restore(&mut self, id: u32, now: f64, backup: &str) -> f64 {
         self.begin(id, |c| c.restore(backup, now))
     }
 
@@ -373,20 +370,6 @@ impl Core {
     #[wasm_bindgen(js_name = lastText)]
     pub fn last_text(&self) -> f64 {
         locate(self.out.as_bytes())
-    }
-
-    /// A backup's `value` (base64url) as bytes, kept until the next call; empty when it is not
-    /// base64url.
-    #[wasm_bindgen(js_name = decodeBackup)]
-    pub fn decode_backup(&mut self, text: &str) -> f64 {
-        let bytes = crate::core::base64url::decode(text).unwrap_or_default();
-        // Larger than `locate` can say, and than any backup: read as unreadable.
-        self.backup = if bytes.len() < 2_097_152 {
-            bytes
-        } else {
-            Vec::new()
-        };
-        locate(&self.backup)
     }
 }
 
