@@ -74,7 +74,12 @@ if (!o.render) {
   process.on("exit", () => snapshot.remove());
   useEmulatorBinary(snapshot.emulator);
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
-  childEnv = { ...process.env, KV_BENCH_OURS: snapshot.nodeEntry, KV_BENCH_OURS_CJS: snapshot.requireEntry };
+  childEnv = {
+    ...process.env,
+    KV_BENCH_OURS: snapshot.nodeEntry,
+    KV_BENCH_OURS_CJS: snapshot.requireEntry,
+    KV_BENCH_OURS_SECRETS: snapshot.secretsEntry,
+  };
 }
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -229,14 +234,15 @@ async function coldGroup() {
   );
 }
 
-const REQUEST_CLIENTS = ["ours", "official", "raw"];
+/** oursSecrets: the keyvault-keys-wasm/secrets drop-in, whose counterpart is the same official client. */
+const REQUEST_CLIENTS = ["ours", "official", "raw", "oursSecrets"];
 const FIELDS = ["opsPerSec", "cpuUsPerOp", "p50Ms", "p99Ms"];
 
 async function requestsGroup() {
   const c = o.counts;
   const params = { seq: c.seq, conc: c.conc, inFlight: c.inFlight, warmSeq: c.warmSeq, warmConc: c.warmConc };
   log(
-    `per request: ${o.rounds} round(s) of ours, official, raw; ` +
+    `per request: ${o.rounds} round(s) of ours, official, raw, ours through /secrets; ` +
       `${c.seq} sequential and ${c.conc} at ${c.inFlight} in flight (100 names, then 1), set and get`,
   );
   const rounds = [];
@@ -264,6 +270,7 @@ async function requestsGroup() {
     }
     summary[shape].ratio = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.ours[shape][f] / r.official[shape][f]))]));
     summary[shape].ratioToRaw = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.ours[shape][f] / r.raw[shape][f]))]));
+    summary[shape].secretsRatio = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.oursSecrets[shape][f] / r.official[shape][f]))]));
   }
   results.requests = { params, rounds, summary };
 }

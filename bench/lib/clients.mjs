@@ -1,14 +1,15 @@
 // The three contenders behind one small interface: { set(name), get(name), list() }.
 //   ours      keyvault-keys-wasm KeyClient: setKey / getKey / listPropertiesOfKeys
+//   oursSecrets  keyvault-keys-wasm/secrets SecretClient (the drop-in): the official calls
 //   official  @azure/keyvault-secrets SecretClient: setSecret / getSecret / listPropertiesOfSecrets
 //             (the same REST calls: a KeyClient key is a Key Vault secret)
 //   raw       a floor: keep-alive node:http sending the same PUT/GET with a bearer header and
 //             JSON.parse of the answer; no retries, no challenge, no models
 // Each package is imported only when asked for, so a process holds one client's code.
 import http from "node:http";
-import { API_VERSION, clientOptions, credential, oursSpecifier, VALUE } from "./env.mjs";
+import { API_VERSION, clientOptions, credential, oursSecretsSpecifier, oursSpecifier, VALUE } from "./env.mjs";
 
-export const CLIENTS = ["ours", "official", "raw"];
+export const CLIENTS = ["ours", "official", "raw", "oursSecrets"];
 
 export async function makeClient(kind, url) {
   if (kind === "ours") {
@@ -18,6 +19,15 @@ export async function makeClient(kind, url) {
       set: (name) => client.setKey(name, VALUE),
       get: (name) => client.getKey(name),
       list: () => client.listPropertiesOfKeys(),
+    };
+  }
+  if (kind === "oursSecrets") {
+    const { SecretClient } = await import(oursSecretsSpecifier());
+    const client = new SecretClient(url, credential, clientOptions);
+    return {
+      set: (name) => client.setSecret(name, VALUE),
+      get: (name) => client.getSecret(name),
+      list: () => client.listPropertiesOfSecrets(),
     };
   }
   if (kind === "official") {

@@ -51,15 +51,19 @@ export function snapshotPackage() {
   const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
   const nodeEntry = join(pkgDir, manifest.exports["."].node.import);
   const requireEntry = join(pkgDir, manifest.exports["."].node.require);
+  const secretsEntry = join(pkgDir, manifest.exports["./secrets"].node.import);
   // The emulator too: `cargo build` may replace it during the run.
   const emulator = join(dir, "keyvault-emulator");
   cpSync(emulatorBin, emulator);
-  return { dir, pkgDir, nodeEntry, requireEntry, emulator, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, pkgDir, nodeEntry, requireEntry, secretsEntry, emulator, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Where workers load our package from: the snapshot (KV_BENCH_OURS) or the repo itself. */
 export const oursSpecifier = () =>
   process.env.KV_BENCH_OURS ? pathToFileURL(process.env.KV_BENCH_OURS).href : "keyvault-keys-wasm";
+/** The same for the secrets drop-in entry (KV_BENCH_OURS_SECRETS). */
+export const oursSecretsSpecifier = () =>
+  process.env.KV_BENCH_OURS_SECRETS ? pathToFileURL(process.env.KV_BENCH_OURS_SECRETS).href : "keyvault-keys-wasm/secrets";
 
 /**
  * A fresh emulator (in-memory state) in its own process. Resolves to { url, pid, stop() };

@@ -116,6 +116,16 @@ function tableRows(results) {
         ratio: x.ratio.opsPerSec,
         target: conc ? { direction: "min", value: 2, text: "≥ 2.0" } : undefined,
       });
+      if (conc && x.oursSecrets) {
+        add({
+          metric: `${shapeText[shape]}, through the /secrets drop-in (setSecret / getSecret): client CPU µs/op`,
+          chart: `${short[shape]}: CPU per op, /secrets drop-in`,
+          ours: fmt(x.oursSecrets.cpuUsPerOp),
+          official: fmt(x.official.cpuUsPerOp),
+          raw: fmt(x.raw.cpuUsPerOp),
+          ratio: x.secretsRatio.cpuUsPerOp,
+        });
+      }
       add({
         metric: `${shapeText[shape]}: p50 / p99 latency, ms`,
         ours: `${fmt(x.ours.p50Ms, 2)} / ${fmt(x.ours.p99Ms, 2)}`,
