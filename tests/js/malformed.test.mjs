@@ -1,13 +1,15 @@
 // A server that answers badly in every way a response can be bad. Each call ends in a
-// KeyVaultError (or an AbortError for a body that never ends), never a crash, a hang or a
-// dead wasm instance: the same client answers correctly afterwards.
+// KeyVaultError (a RestError through the /secrets drop-in; an AbortError for a body that never
+// ends), never a crash, a hang or a dead wasm instance: the same client answers correctly
+// afterwards.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { AbortError, KeyClient, KeyVaultError } from "keyvault-keys-wasm";
+import { RestError, SecretClient } from "keyvault-keys-wasm/secrets";
 
 const CHALLENGE = 'Bearer authorization="https://login.microsoftonline.com/t", resource="https://vault.azure.net"';
-let server, url, client;
+let server, url, client, secrets;
 const good = (origin, name) =>
   JSON.stringify({ value: "fine", id: `${origin}/secrets/${name}/0123456789abcdef0123456789abcdef`, attributes: { enabled: true, created: 1, updated: 1 } });
 
@@ -61,46 +63,60 @@ before(async () => {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${server.address().port}`;
-  client = new KeyClient(url, async () => "t", {
+  const options = {
     allowInsecureConnection: true,
     disableChallengeResourceVerification: true,
     retryOptions: { maxRetries: 2, retryDelayInMs: 5 },
-  });
+  };
+  client = new KeyClient(url, async () => "t", options);
+  secrets = new SecretClient(url, async () => "t", options);
 });
 after(() => {
   server?.closeAllConnections();
   server?.close();
 });
 
-test("every malformed response is a KeyVaultError", async () => {
-  const outcomes = {};
+const EXPECTED = {
+  truncated: [200, "PARSE_ERROR"],
+  wrongtypes: [200, "PARSE_ERROR"],
+  missingid: [200, "PARSE_ERROR"],
+  nullvalue: [200, "PARSE_ERROR"],
+  foreignid: [200, "PARSE_ERROR"],
+  badtimes: [200, "PARSE_ERROR"],
+  hugenumbers: [200, "PARSE_ERROR"],
+  html200: [200, "PARSE_ERROR"],
+  empty200: [200, "PARSE_ERROR"],
+  deep: [200, "PARSE_ERROR"],
+  nonjson500: [500, undefined],
+  html502: [502, undefined],
+  oddError: [404, undefined],
+  status299: [299, "PARSE_ERROR"],
+  reset: [undefined, "REQUEST_SEND_ERROR"],
+  huge: [200, "PARSE_ERROR"],
+};
+
+/** Every malformed answer to `get(name)`: each must reject with `ErrorClass`; returns [statusCode, code] per behaviour. */
+async function outcomes(get, ErrorClass) {
+  const out = {};
   for (const name of Object.keys(behaviours).filter((n) => n !== "good" && n !== "drip")) {
-    const err = await client.getKey(name).then(
+    const err = await get(name).then(
       (k) => assert.fail(`${name}: resolved with ${JSON.stringify(k).slice(0, 80)}`),
       (e) => e,
     );
-    assert.ok(err instanceof KeyVaultError, `${name}: ${err?.name} ${err?.message}`);
-    outcomes[name] = [err.statusCode, err.code];
+    assert.ok(err instanceof ErrorClass, `${name}: ${err?.name} ${err?.message}`);
+    out[name] = [err.statusCode, err.code];
   }
-  assert.deepEqual(outcomes, {
-    truncated: [200, "PARSE_ERROR"],
-    wrongtypes: [200, "PARSE_ERROR"],
-    missingid: [200, "PARSE_ERROR"],
-    nullvalue: [200, "PARSE_ERROR"],
-    foreignid: [200, "PARSE_ERROR"],
-    badtimes: [200, "PARSE_ERROR"],
-    hugenumbers: [200, "PARSE_ERROR"],
-    html200: [200, "PARSE_ERROR"],
-    empty200: [200, "PARSE_ERROR"],
-    deep: [200, "PARSE_ERROR"],
-    nonjson500: [500, undefined],
-    html502: [502, undefined],
-    oddError: [404, undefined],
-    status299: [299, "PARSE_ERROR"],
-    reset: [undefined, "REQUEST_SEND_ERROR"],
-    huge: [200, "PARSE_ERROR"],
-  });
-  console.log(`# ${Object.keys(outcomes).length + 1} malformed responses handled`);
+  return out;
+}
+
+test("every malformed response is a KeyVaultError", async () => {
+  assert.deepEqual(await outcomes((name) => client.getKey(name), KeyVaultError), EXPECTED);
+  console.log(`# ${Object.keys(EXPECTED).length + 1} malformed responses handled`);
+});
+
+test("through the /secrets drop-in, every malformed response is a RestError with the same status and code", async () => {
+  assert.deepEqual(await outcomes((name) => secrets.getSecret(name), RestError), EXPECTED);
+  assert.equal((await secrets.getSecret("good")).value, "fine");
 });
 
 test("a body that never ends is cut off by timeoutInMs", async () => {
