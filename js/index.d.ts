@@ -205,6 +205,8 @@ export interface PollerLike<TState extends PollOperationState<TResult>, TResult>
   /** Stops `pollUntilDone`, which then rejects with `PollerStoppedError`. */
   stopPolling(): void;
   isStopped(): boolean;
+  /** Rejects: Key Vault cannot cancel a deletion or a recovery. */
+  cancelOperation(options?: OperationOptions): Promise<void>;
   getOperationState(): TState;
   getResult(): TResult | undefined;
   /** The state, for `resumeFrom`. */
