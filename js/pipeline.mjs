@@ -36,13 +36,13 @@ export class Wasm {
 const S = 83, T = 84, W = 87, D = 68;
 
 /** A thrown value's message, shortened. */
-export function messageOf(e) {
+function messageOf(e) {
   const m = e !== null && typeof e === "object" && typeof e.message === "string" ? e.message : typeof e === "string" ? e : "unknown error";
   return shorten(m);
 }
 
 /** A response header, from a plain object of lower-case names or a `Headers`-like `get`. */
-export function headerOf(headers, name) {
+function headerOf(headers, name) {
   if (!headers) return undefined;
   const v = typeof headers.get === "function" ? headers.get(name) : headers[name];
   return typeof v === "string" ? v : undefined;
