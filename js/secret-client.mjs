@@ -28,14 +28,16 @@ const version = (v, what) => (v === undefined || v === null || v === "" ? undefi
 export function defineSecretClient(wasm, defaultHttpClient = fetchHttpClient) {
   return class SecretClient {
     #plane;
+    #vaultUrl;
 
     constructor(vaultUrl, credential, pipelineOptions) {
       this.#plane = new SecretsPlane(wasm, defaultHttpClient, vaultUrl, credential, planeOptions(pipelineOptions), secretShapes, restError);
+      this.#vaultUrl = vaultUrl;
     }
 
-    /** The vault's URL, normalised. */
+    /** The vault URL as given to the constructor, as the official client keeps it. */
     get vaultUrl() {
-      return this.#plane.vaultUrl;
+      return this.#vaultUrl;
     }
 
     async setSecret(secretName, value, options) {

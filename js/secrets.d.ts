@@ -200,7 +200,7 @@ export interface KeyVaultSecretIdentifier {
 export declare function parseKeyVaultSecretIdentifier(id: string): KeyVaultSecretIdentifier;
 
 export declare class SecretClient {
-  /** The vault URL, normalised. */
+  /** The vault URL as given to the constructor. */
   readonly vaultUrl: string;
   /** @throws TypeError or RangeError for a bad argument (synchronously). */
   constructor(vaultUrl: string, credential: TokenCredential | TokenProvider, pipelineOptions?: SecretClientOptions);

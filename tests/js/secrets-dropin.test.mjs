@@ -90,6 +90,12 @@ test("bad arguments are refused before any request, with TypeError or RangeError
   assert.equal(sent, 0);
 });
 
+test("vaultUrl is the URL as given, as the official client keeps it", () => {
+  for (const url of ["https://MyVault.vault.azure.net/", "https://myvault.vault.azure.net"]) {
+    assert.equal(new SecretClient(url, credential).vaultUrl, new OfficialSecretClient(url, credential).vaultUrl);
+  }
+});
+
 test("parseKeyVaultSecretIdentifier reads ids (and refuses them) as the official one does", async () => {
   const id = "https://v.vault.azure.net/secrets/name/0123456789abcdef0123456789abcdef";
   assert.deepEqual(parseKeyVaultSecretIdentifier(id), {
