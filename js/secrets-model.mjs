@@ -1,45 +1,13 @@
 /**
- * Secrets-plane responses (`SecretBundle`, `DeletedSecretBundle`, pages, backups) read once
- * into a checked record, then shaped for each entry: the root entry's `KeyVaultKey` /
- * `KeyProperties` / `DeletedKey`, and the secrets drop-in's `KeyVaultSecret` /
- * `SecretProperties` / `DeletedSecret` (the shapes of @azure/keyvault-secrets). This file is
- * the one place where wire names meet public names. A body that is not what the service sends
- * is a PARSE_ERROR of the entry's kind, never a half-filled result.
+ * Secrets-plane responses (`SecretBundle`, `DeletedSecretBundle`, backups) read once into a
+ * checked record, then shaped for each entry: the root entry's `KeyVaultKey` / `KeyProperties`
+ * / `DeletedKey`, and the secrets drop-in's `KeyVaultSecret` / `SecretProperties` /
+ * `DeletedSecret` (the shapes of @azure/keyvault-secrets). This file is the one place where the
+ * secrets plane's wire names meet public names. A body that is not what the service sends is a
+ * PARSE_ERROR of the entry's kind (js/model.mjs), never a half-filled result.
  */
 import { shorten } from "./args.mjs";
-
-/** Thrown inside this file and turned into the entry's PARSE_ERROR by `read`. */
-class Unreadable {
-  constructor(message) {
-    this.message = message;
-  }
-}
-
-const unreadable = (what) => {
-  throw new Unreadable(`the service's response could not be read: ${what}`);
-};
-
-function check(value, type, what) {
-  if (value === undefined || value === null) return undefined;
-  const ok = type === "integer" ? Number.isSafeInteger(value) : typeof value === type;
-  if (!ok) unreadable(`${what} is not ${type === "integer" ? "an integer" : `a ${type}`}`);
-  return value;
-}
-
-const date = (seconds) => (seconds === undefined ? undefined : new Date(seconds * 1000));
-
-/** Tags in the service's order, or undefined; a tag named "__proto__" stays an ordinary tag. */
-function tags(wire) {
-  if (wire === undefined || wire === null) return undefined;
-  if (typeof wire !== "object" || Array.isArray(wire)) unreadable("tags is not an object");
-  const out = {};
-  for (const name of Object.keys(wire)) {
-    const value = wire[name];
-    if (typeof value !== "string") unreadable("a tag's value is not a string");
-    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
+import { check, date, tags, Unreadable, unreadable } from "./model.mjs";
 
 /** `https://{host}/secrets/{name}[/{version}]` -> [vault URL, name, version], or undefined. */
 function parseId(id) {
@@ -168,16 +136,6 @@ export const secretShapes = {
   },
 };
 
-/** A page of items read with `item`: `{ items, continuationToken }`. */
-export function page(item) {
-  return (wire) => {
-    const list = wire.value ?? [];
-    if (!Array.isArray(list)) unreadable("value is not an array");
-    const next = check(wire.nextLink, "string", "nextLink");
-    return { items: list.map(item), continuationToken: next || undefined };
-  };
-}
-
 /** `{"value": "<base64url>"}` of a backup, decoded with `decode` (bytes, or undefined). */
 export function backup(decode) {
   return (wire) => {
@@ -185,24 +143,4 @@ export function backup(decode) {
     if (!bytes?.length) throw new Unreadable("the service's backup is not base64url data");
     return bytes;
   };
-}
-
-/**
- * Reads `response` with `shape(json)`; anything unexpected is the pipeline's PARSE_ERROR (of
- * the entry's kind).
- */
-export function read(pipeline, response, shape) {
-  try {
-    let json;
-    try {
-      json = JSON.parse(response.bodyAsText);
-    } catch (e) {
-      unreadable(e.message);
-    }
-    if (json === null || typeof json !== "object" || Array.isArray(json)) unreadable("the body is not a JSON object");
-    return shape(json);
-  } catch (e) {
-    if (e instanceof Unreadable) throw pipeline.unreadable(response, e.message);
-    throw e;
-  }
 }

@@ -4,7 +4,8 @@ import { decodeBase64, encodeBase64url } from "./base64.mjs";
 import { pagedIterator } from "./paging.mjs";
 import { credentialFunction, Pipeline, Wasm } from "./pipeline.mjs";
 import { KeyPoller } from "./poller.mjs";
-import { backup, page, read } from "./secrets-model.mjs";
+import { page, read } from "./model.mjs";
+import { backup } from "./secrets-model.mjs";
 
 /** The constructor's options, type-checked; the core checks the values. */
 function clientOptions(options) {

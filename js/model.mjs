@@ -1,0 +1,70 @@
+/**
+ * Reading the service's JSON answers: the checks every shape uses, pages, and `read`, which turns
+ * anything unexpected into the entry's PARSE_ERROR. The shapes themselves are per plane:
+ * js/secrets-model.mjs, js/keys-model.mjs.
+ */
+
+/** Thrown by a shape and turned into the entry's PARSE_ERROR by `read`. */
+export class Unreadable {
+  constructor(message) {
+    this.message = message;
+  }
+}
+
+export const unreadable = (what) => {
+  throw new Unreadable(`the service's response could not be read: ${what}`);
+};
+
+/** `value` if it is of `type` ("integer" or a `typeof` name), undefined if absent; else unreadable. */
+export function check(value, type, what) {
+  if (value === undefined || value === null) return undefined;
+  const ok = type === "integer" ? Number.isSafeInteger(value) : typeof value === type;
+  if (!ok) unreadable(`${what} is not ${type === "integer" ? "an integer" : `a ${type}`}`);
+  return value;
+}
+
+/** Unix seconds as a Date. */
+export const date = (seconds) => (seconds === undefined ? undefined : new Date(seconds * 1000));
+
+/** Tags in the service's order, or undefined; a tag named "__proto__" stays an ordinary tag. */
+export function tags(wire) {
+  if (wire === undefined || wire === null) return undefined;
+  if (typeof wire !== "object" || Array.isArray(wire)) unreadable("tags is not an object");
+  const out = {};
+  for (const name of Object.keys(wire)) {
+    const value = wire[name];
+    if (typeof value !== "string") unreadable("a tag's value is not a string");
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** A page of items read with `item`: `{ items, continuationToken }`. */
+export function page(item) {
+  return (wire) => {
+    const list = wire.value ?? [];
+    if (!Array.isArray(list)) unreadable("value is not an array");
+    const next = check(wire.nextLink, "string", "nextLink");
+    return { items: list.map(item), continuationToken: next || undefined };
+  };
+}
+
+/**
+ * Reads `response` with `shape(json)`; anything unexpected is the pipeline's PARSE_ERROR (of
+ * the entry's kind).
+ */
+export function read(pipeline, response, shape) {
+  try {
+    let json;
+    try {
+      json = JSON.parse(response.bodyAsText);
+    } catch (e) {
+      unreadable(e.message);
+    }
+    if (json === null || typeof json !== "object" || Array.isArray(json)) unreadable("the body is not a JSON object");
+    return shape(json);
+  } catch (e) {
+    if (e instanceof Unreadable) throw pipeline.unreadable(response, e.message);
+    throw e;
+  }
+}
