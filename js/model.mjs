@@ -39,6 +39,17 @@ export function tags(wire) {
   return out;
 }
 
+/**
+ * The vault URL of an id, as `new URL(id)` would give `${protocol}//${host}` (lower case, no
+ * default port), which is what the official packages return, without parsing a URL per item.
+ */
+export function vaultUrlOf(id, pathStart) {
+  const origin = id.slice(0, pathStart).toLowerCase();
+  if (origin.startsWith("https://") && origin.endsWith(":443")) return origin.slice(0, -4);
+  if (origin.startsWith("http://") && origin.endsWith(":80")) return origin.slice(0, -3);
+  return origin;
+}
+
 /** A page of items read with `item`: `{ items, continuationToken }`. */
 export function page(item) {
   return (wire) => {

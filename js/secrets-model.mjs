@@ -7,7 +7,7 @@
  * PARSE_ERROR of the entry's kind (js/model.mjs), never a half-filled result.
  */
 import { shorten } from "./args.mjs";
-import { check, date, tags, Unreadable, unreadable } from "./model.mjs";
+import { check, date, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
 
 /** `https://{host}/secrets/{name}[/{version}]` -> [vault URL, name, version], or undefined. */
 function parseId(id) {
@@ -17,7 +17,7 @@ function parseId(id) {
   if (pathStart === -1) return undefined;
   const [kind, name, version = "", ...rest] = id.slice(pathStart + 1).split("/");
   if (kind !== "secrets" || !name || rest.length > 0) return undefined;
-  return [id.slice(0, pathStart), name, version];
+  return [vaultUrlOf(id, pathStart), name, version];
 }
 
 /** One bundle or list item, checked: every field the service may send, typed, or undefined. */

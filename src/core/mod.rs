@@ -3,6 +3,7 @@
 pub mod challenge;
 pub mod duration;
 pub mod error;
+pub mod keys;
 pub mod pipeline;
 pub mod retry;
 pub mod secrets;

@@ -115,6 +115,12 @@ impl JsonObject {
         self.out.push_str(&value.finish());
     }
 
+    /// A nested array, already written.
+    pub fn array(&mut self, key: &str, value: JsonArray) {
+        self.key(key);
+        self.out.push_str(&value.finish());
+    }
+
     pub fn is_empty(&self) -> bool {
         self.out.len() == 1
     }
@@ -126,6 +132,46 @@ impl JsonObject {
 }
 
 impl Default for JsonObject {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A JSON array written element by element: strings or objects.
+pub struct JsonArray {
+    out: String,
+}
+
+impl JsonArray {
+    pub fn new() -> Self {
+        JsonArray {
+            out: String::from("["),
+        }
+    }
+
+    fn separate(&mut self) {
+        if self.out.len() > 1 {
+            self.out.push(',');
+        }
+    }
+
+    pub fn string(&mut self, value: &str) {
+        self.separate();
+        push_json_string(&mut self.out, value);
+    }
+
+    pub fn object(&mut self, value: JsonObject) {
+        self.separate();
+        self.out.push_str(&value.finish());
+    }
+
+    pub fn finish(mut self) -> String {
+        self.out.push(']');
+        self.out
+    }
+}
+
+impl Default for JsonArray {
     fn default() -> Self {
         Self::new()
     }
@@ -169,5 +215,29 @@ mod tests {
             r#"{"a":"x","attributes":{"enabled":false,"exp":-1}}"#
         );
         assert_eq!(shorten(&"é".repeat(100)), format!("{}...", "é".repeat(80)));
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(JsonArray::new().finish(), "[]");
+        let mut ops = JsonArray::new();
+        ops.string("sign");
+        ops.string("q\"");
+        let mut item = JsonObject::new();
+        item.int("n", 1);
+        let mut items = JsonArray::new();
+        items.object(item);
+        items.object(JsonObject::new());
+        let mut o = JsonObject::new();
+        o.array("key_ops", ops);
+        o.array("items", items);
+        o.array("none", JsonArray::default());
+        let text = o.finish();
+        assert_eq!(
+            text,
+            r#"{"key_ops":["sign","q\""],"items":[{"n":1},{}],"none":[]}"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["key_ops"][1], "q\"");
     }
 }

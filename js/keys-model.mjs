@@ -1,0 +1,209 @@
+/**
+ * Keys-plane responses (`KeyBundle`, `KeyItem`, `DeletedKeyBundle`, `DeletedKeyItem`, rotation
+ * policies, random bytes, releases) read into the shapes of @azure/keyvault-keys: `KeyVaultKey`
+ * with a `JsonWebKey` whose key material is `Uint8Array`s, `KeyProperties`, `DeletedKey`,
+ * `KeyRotationPolicy`. The one place where the keys plane's wire names meet public names; the
+ * official package's own mapping is the yardstick (tests/js/keys-model.test.mjs). Anything the
+ * service would not send is a PARSE_ERROR (js/model.mjs), never a half-filled result.
+ */
+import { shorten } from "./args.mjs";
+import { decodeBase64 } from "./base64.mjs";
+import { check, date, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
+
+/** `https://{host}/{collection}/{name}[/{version}]` -> { vaultUrl, name, version }, or unreadable. */
+function parseId(id, collection) {
+  const schemeEnd = id.indexOf("://");
+  const pathStart = schemeEnd === -1 ? -1 : id.indexOf("/", schemeEnd + 3);
+  const [kind, name, version, ...rest] = pathStart === -1 ? [] : id.slice(pathStart + 1).split("/");
+  if (kind !== collection || !name || rest.length > 0) {
+    throw new Unreadable(`the service's response has an unexpected id: "${shorten(id)}"`);
+  }
+  return { vaultUrl: vaultUrlOf(id, pathStart), name, version: version || undefined };
+}
+
+/** base64url text as bytes, undefined if absent; anything else is unreadable. */
+function bytes(value, what) {
+  if (value === undefined || value === null) return undefined;
+  const decoded = typeof value === "string" ? decodeBase64(value) : undefined;
+  if (!decoded) unreadable(`${what} is not base64url`);
+  return decoded;
+}
+
+function object(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) unreadable(`${what} is not an object`);
+  return value;
+}
+
+function strings(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) unreadable(`${what} is not a list of strings`);
+  return [...value];
+}
+
+/** The JWK members that are key material (base64url on the wire). */
+const MATERIAL = ["n", "e", "d", "dp", "dq", "qi", "p", "q", "k"];
+
+/** A `JsonWebKey` as the official package gives it: every member present, material as bytes. */
+function jsonWebKey(wire) {
+  const key = object(wire, "key");
+  if (!key) unreadable("the key is missing");
+  const kid = check(key.kid, "string", "key.kid");
+  const out = { kid, kty: check(key.kty, "string", "key.kty"), keyOps: strings(key.key_ops, "key.key_ops") };
+  for (const member of MATERIAL) out[member] = bytes(key[member], `key.${member}`);
+  out.t = bytes(key.key_hsm, "key.key_hsm");
+  out.crv = check(key.crv, "string", "key.crv");
+  out.x = bytes(key.x, "key.x");
+  out.y = bytes(key.y, "key.y");
+  return out;
+}
+
+/** `attributes`, read once: the dates as Dates, the attestation's blobs as bytes. */
+function attributes(wire) {
+  const a = object(wire, "attributes") ?? {};
+  const attestation = object(a.attestation, "attributes.attestation");
+  return {
+    enabled: check(a.enabled, "boolean", "attributes.enabled"),
+    notBefore: date(check(a.nbf, "integer", "attributes.nbf")),
+    expiresOn: date(check(a.exp, "integer", "attributes.exp")),
+    createdOn: date(check(a.created, "integer", "attributes.created")),
+    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
+    recoverableDays: check(a.recoverableDays, "integer", "attributes.recoverableDays"),
+    recoveryLevel: check(a.recoveryLevel, "string", "attributes.recoveryLevel"),
+    exportable: check(a.exportable, "boolean", "attributes.exportable"),
+    hsmPlatform: check(a.hsmPlatform, "string", "attributes.hsmPlatform"),
+    attestation: attestation && {
+      certificatePemFile: bytes(attestation.certificatePemFile, "attestation.certificatePemFile"),
+      privateKeyAttestation: bytes(attestation.privateKeyAttestation, "attestation.privateKeyAttestation"),
+      publicKeyAttestation: bytes(attestation.publicKeyAttestation, "attestation.publicKeyAttestation"),
+      version: check(attestation.version, "string", "attestation.version"),
+    },
+  };
+}
+
+function releasePolicy(wire) {
+  const policy = object(wire, "release_policy");
+  return (
+    policy && {
+      contentType: check(policy.contentType, "string", "release_policy.contentType"),
+      immutable: check(policy.immutable, "boolean", "release_policy.immutable"),
+      encodedPolicy: bytes(policy.data, "release_policy.data"),
+    }
+  );
+}
+
+/** The deletion's facts of a deleted bundle or item. */
+function deletion(wire) {
+  return {
+    recoveryId: check(wire.recoveryId, "string", "recoveryId"),
+    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate")),
+    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate")),
+  };
+}
+
+/** A `KeyBundle` or `DeletedKeyBundle` as a `KeyVaultKey` (or `DeletedKey`). */
+function keyVaultKey(wire) {
+  const key = jsonWebKey(wire.key);
+  if (key.kid === undefined) unreadable("the key has no kid");
+  const { vaultUrl, name, version } = parseId(key.kid, "keys");
+  const a = attributes(wire.attributes);
+  const properties = {
+    tags: tags(wire.tags),
+    enabled: a.enabled,
+    notBefore: a.notBefore,
+    expiresOn: a.expiresOn,
+    createdOn: a.createdOn,
+    updatedOn: a.updatedOn,
+    recoverableDays: a.recoverableDays,
+    recoveryLevel: a.recoveryLevel,
+    exportable: a.exportable,
+    releasePolicy: releasePolicy(wire.release_policy),
+    hsmPlatform: a.hsmPlatform,
+    vaultUrl,
+    version,
+    name,
+    managed: check(wire.managed, "boolean", "managed"),
+    id: key.kid,
+  };
+  const deleted = deletion(wire);
+  if (deleted.recoveryId !== undefined) Object.assign(properties, deleted);
+  if (a.attestation) properties.attestation = a.attestation;
+  return { key, id: key.kid, name, keyOperations: key.keyOps, keyType: key.kty, properties };
+}
+
+/** A `KeyItem` (listings) as `KeyProperties`. */
+function keyProperties(wire) {
+  const item = object(wire, "an item");
+  const kid = check(item?.kid, "string", "kid");
+  if (kid === undefined) unreadable("an item has no kid");
+  const { vaultUrl, name, version } = parseId(kid, "keys");
+  const a = attributes(item.attributes);
+  return {
+    createdOn: a.createdOn,
+    enabled: a.enabled,
+    expiresOn: a.expiresOn,
+    id: kid,
+    managed: check(item.managed, "boolean", "managed"),
+    name,
+    notBefore: a.notBefore,
+    recoverableDays: a.recoverableDays,
+    recoveryLevel: a.recoveryLevel,
+    hsmPlatform: a.hsmPlatform,
+    tags: tags(item.tags),
+    updatedOn: a.updatedOn,
+    vaultUrl,
+    version,
+  };
+}
+
+/** A `DeletedKeyItem` (the deleted listing) as a `DeletedKey`. */
+function deletedKeyItem(wire) {
+  const properties = { ...keyProperties(wire), ...deletion(wire) };
+  return { key: { kid: properties.id }, id: properties.id, name: properties.name, properties };
+}
+
+const ACTIONS = { rotate: "Rotate", notify: "Notify" };
+
+/** A `KeyRotationPolicy`: the actions' names in their canonical case, as the official package gives them. */
+function rotationPolicy(wire) {
+  const a = object(wire.attributes, "attributes") ?? {};
+  const actions = wire.lifetimeActions ?? undefined;
+  if (actions !== undefined && !Array.isArray(actions)) unreadable("lifetimeActions is not a list");
+  return {
+    id: check(wire.id, "string", "id"),
+    createdOn: date(check(a.created, "integer", "attributes.created")),
+    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
+    expiresIn: check(a.expiryTime, "string", "attributes.expiryTime"),
+    lifetimeActions: actions?.map((entry) => {
+      const trigger = object(entry?.trigger, "trigger") ?? {};
+      const type = check(object(entry?.action, "action")?.type, "string", "action.type");
+      const action = ACTIONS[type?.toLowerCase()];
+      if (!action) unreadable(`the action ${JSON.stringify(shorten(String(type)))} is neither Rotate nor Notify`);
+      return {
+        action,
+        timeAfterCreate: check(trigger.timeAfterCreate, "string", "trigger.timeAfterCreate"),
+        timeBeforeExpiry: check(trigger.timeBeforeExpiry, "string", "trigger.timeBeforeExpiry"),
+      };
+    }),
+  };
+}
+
+export const keysShapes = {
+  key: keyVaultKey,
+  deleted: keyVaultKey,
+  properties: keyProperties,
+  deletedItem: deletedKeyItem,
+  rotationPolicy,
+  /** `getRandomBytes`: the bytes. */
+  randomBytes: (wire) => {
+    const value = bytes(wire.value, "value");
+    if (!value) unreadable("value is missing");
+    return value;
+  },
+  /** `releaseKey`: `{ value }`, the service's signed release token. */
+  release: (wire) => {
+    const value = check(wire.value, "string", "value");
+    if (value === undefined) unreadable("value is missing");
+    return { value };
+  },
+};
