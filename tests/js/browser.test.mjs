@@ -165,3 +165,37 @@ test("the secrets drop-in's browser entry works in Chromium beside the root entr
     deleted: true,
   });
 });
+
+test("the CryptographyClient's local operations run on Chromium's WebCrypto, interoperable with node:crypto", async () => {
+  const { constants, generateKeyPairSync, privateDecrypt, sign } = await import("node:crypto");
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const ec = generateKeyPairSync("ec", { namedCurve: "P-384" });
+  const data = "signed by node, verified in the browser";
+  const signatures = {
+    PS256: [...sign("sha256", Buffer.from(data), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })],
+    ES384: [...sign("sha384", Buffer.from(data), { key: ec.privateKey, dsaEncoding: "ieee-p1363" })],
+  };
+  const result = await page.evaluate(
+    async ({ rsaJwk, ecJwk, data, signatures }) => {
+      const local = await import("/js/crypto-local.mjs");
+      const { decodeBase64 } = await import("/js/base64.mjs");
+      const shape = (jwk, kty) => Object.fromEntries(Object.entries(jwk).map(([k, v]) => [k, k === "kty" ? kty : k === "crv" ? v : decodeBase64(v)]));
+      const rsaKey = shape(rsaJwk, "RSA");
+      const ecKey = shape(ecJwk, "EC");
+      const bytes = new TextEncoder().encode(data);
+      const ciphertext = await local.encryptLocally(rsaKey, "RSA-OAEP-256", new TextEncoder().encode("wrapped in the browser"));
+      return {
+        ps256: await local.verifyDataLocally(rsaKey, "PS256", bytes, new Uint8Array(signatures.PS256)),
+        es384: await local.verifyDataLocally(ecKey, "ES384", bytes, new Uint8Array(signatures.ES384)),
+        es384Tampered: await local.verifyDataLocally(ecKey, "ES384", bytes.map((b, i) => (i === 0 ? b ^ 1 : b)), new Uint8Array(signatures.ES384)),
+        ciphertext: [...ciphertext],
+      };
+    },
+    { rsaJwk: rsa.publicKey.export({ format: "jwk" }), ecJwk: ec.publicKey.export({ format: "jwk" }), data, signatures },
+  );
+  assert.equal(result.ps256, true);
+  assert.equal(result.es384, true);
+  assert.equal(result.es384Tampered, false);
+  const plain = privateDecrypt({ key: rsa.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(result.ciphertext));
+  assert.equal(plain.toString(), "wrapped in the browser");
+});

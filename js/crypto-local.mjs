@@ -1,0 +1,79 @@
+/**
+ * The public-key operations a CryptographyClient can do without the service, through WebCrypto
+ * (`globalThis.crypto.subtle`: Node 20, browsers, Deno, Bun, Workers), so they cost no wasm
+ * bytes and no request: RSA-OAEP and RSA-OAEP-256 encryption (and key wrapping, the same
+ * operation), and verifying a signature over data (RS*, PS*, ES256/384/512). Hashing for
+ * `signData` / `verifyData` too. What WebCrypto lacks (RSA1_5, ES256K, and verifying a
+ * precomputed digest) and every private-key operation go to the service.
+ *
+ * Keys are `JsonWebKey`s in the official shape (key material as `Uint8Array`s).
+ */
+import { encodeBase64url } from "./base64.mjs";
+
+const subtle = () => globalThis.crypto?.subtle;
+
+/** The hash of each signature algorithm, and the WebCrypto parameters that verify it. */
+const SIGNATURES = {
+  RS256: { hash: "SHA-256", params: { name: "RSASSA-PKCS1-v1_5" } },
+  RS384: { hash: "SHA-384", params: { name: "RSASSA-PKCS1-v1_5" } },
+  RS512: { hash: "SHA-512", params: { name: "RSASSA-PKCS1-v1_5" } },
+  // Key Vault's PSS salt is as long as the digest.
+  PS256: { hash: "SHA-256", params: { name: "RSA-PSS", saltLength: 32 } },
+  PS384: { hash: "SHA-384", params: { name: "RSA-PSS", saltLength: 48 } },
+  PS512: { hash: "SHA-512", params: { name: "RSA-PSS", saltLength: 64 } },
+  // ECDSA signatures are r‖s, in Key Vault as in WebCrypto.
+  ES256: { hash: "SHA-256", params: { name: "ECDSA", hash: "SHA-256" }, curve: "P-256" },
+  ES384: { hash: "SHA-384", params: { name: "ECDSA", hash: "SHA-384" }, curve: "P-384" },
+  ES512: { hash: "SHA-512", params: { name: "ECDSA", hash: "SHA-512" }, curve: "P-521" },
+};
+
+const ENCRYPTIONS = { "RSA-OAEP": "SHA-1", "RSA-OAEP-256": "SHA-256" };
+
+/** The digest `signData` and `verifyData` sign: SHA-256/384/512 by the algorithm's suffix; ES256K is SHA-256. */
+const DIGESTS = { ...Object.fromEntries(Object.entries(SIGNATURES).map(([alg, s]) => [alg, s.hash])), ES256K: "SHA-256" };
+
+/** Whether `algorithm` is a signature algorithm whose digest this module can compute. */
+export const canDigest = (algorithm) => Object.hasOwn(DIGESTS, algorithm) && subtle() !== undefined;
+
+/** The digest of `data` that `algorithm` signs. */
+export async function digestFor(algorithm, data) {
+  return new Uint8Array(await subtle().digest(DIGESTS[algorithm], data));
+}
+
+const isRsa = (key) => key?.kty === "RSA" || key?.kty === "RSA-HSM";
+const isEc = (key) => key?.kty === "EC" || key?.kty === "EC-HSM";
+
+/** Whether `key` (a public JsonWebKey) can encrypt or wrap with `algorithm` here. */
+export function canEncryptLocally(key, algorithm) {
+  return subtle() !== undefined && Object.hasOwn(ENCRYPTIONS, algorithm) && isRsa(key) && key.n !== undefined && key.e !== undefined;
+}
+
+/** Whether `key` can verify a signature over data with `algorithm` here. */
+export function canVerifyDataLocally(key, algorithm) {
+  const s = Object.hasOwn(SIGNATURES, algorithm) ? SIGNATURES[algorithm] : undefined;
+  if (!s || subtle() === undefined) return false;
+  if (s.curve) return isEc(key) && key.crv === s.curve && key.x !== undefined && key.y !== undefined;
+  return isRsa(key) && key.n !== undefined && key.e !== undefined;
+}
+
+/** The public half of `key` as WebCrypto's JWK. */
+function publicJwk(key) {
+  return isRsa(key)
+    ? { kty: "RSA", n: encodeBase64url(key.n), e: encodeBase64url(key.e), ext: true }
+    : { kty: "EC", crv: key.crv, x: encodeBase64url(key.x), y: encodeBase64url(key.y), ext: true };
+}
+
+/** RSA-OAEP or RSA-OAEP-256 encryption of `plaintext` with the public key. */
+export async function encryptLocally(key, algorithm, plaintext) {
+  const params = { name: "RSA-OAEP", hash: ENCRYPTIONS[algorithm] };
+  const cryptoKey = await subtle().importKey("jwk", publicJwk(key), params, false, ["encrypt"]);
+  return new Uint8Array(await subtle().encrypt({ name: "RSA-OAEP" }, cryptoKey, plaintext));
+}
+
+/** Whether `signature` is `algorithm`'s signature of `data` under the public key. */
+export async function verifyDataLocally(key, algorithm, data, signature) {
+  const s = SIGNATURES[algorithm];
+  const importParams = s.curve ? { name: "ECDSA", namedCurve: s.curve } : { name: s.params.name, hash: s.hash };
+  const cryptoKey = await subtle().importKey("jwk", publicJwk(key), importParams, false, ["verify"]);
+  return subtle().verify(s.params, cryptoKey, signature, data);
+}
