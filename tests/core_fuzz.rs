@@ -7,6 +7,9 @@
 
 use keyvault_keys_wasm::core::challenge;
 use keyvault_keys_wasm::core::duration::Duration;
+use keyvault_keys_wasm::core::keys::{
+    self, CreateKey, CryptoOp, ImportKey, KeyAttributes, KeysClient, ReleasePolicy,
+};
 use keyvault_keys_wasm::core::pipeline::{user_agent, Action, Config, Response};
 use keyvault_keys_wasm::core::retry::{self, RetryOptions};
 use keyvault_keys_wasm::core::secrets::{Listing, Named, SecretOptions, SecretsClient};
@@ -22,6 +25,10 @@ fn client() -> SecretsClient {
         user_agent: user_agent(None),
     };
     SecretsClient::new(config, 5)
+}
+
+fn keys_client() -> KeysClient {
+    KeysClient::new(client().pipeline.config.clone(), 5)
 }
 
 /// One report of the host, in any order, with any values.
@@ -134,6 +141,62 @@ proptest! {
                 prop_assert!(ms <= 60_000);
             }
             action = next;
+        }
+    }
+
+    /// Every keys-plane operation, given any text and numbers, returns a call or an error.
+    #[test]
+    fn keys_operations_never_panic(
+        text in any::<String>(),
+        b64 in "[A-Za-z0-9_=+/ -]{0,12}",
+        flat in prop::collection::vec(prop_oneof![
+            Just("kty".to_string()), Just("RSA".to_string()), Just("n".to_string()), Just("crv".to_string()),
+            Just("Rotate".to_string()), Just("P30D".to_string()), Just(String::new()), "[A-Za-z0-9_=-]{0,6}", any::<String>(),
+        ], 0..10),
+        n in any::<u32>(),
+        i in any::<i64>(),
+        flag in any::<bool>(),
+    ) {
+        let mut c = keys_client();
+        let attributes = KeyAttributes { enabled: Some(flag), not_before: Some(i), expires_on: Some(i.wrapping_neg()), exportable: Some(!flag) };
+        for t in [text.as_str(), b64.as_str()] {
+            let policy = ReleasePolicy { data: t, content_type: Some(t), immutable: Some(flag) };
+            let opt = (!flag).then_some(t);
+            for kty in keys::KEY_TYPES.iter().copied().chain([t]) {
+                let key = CreateKey {
+                    kty, key_size: Some(n), public_exponent: (!flag).then_some(n), curve: opt,
+                    key_ops: Some(&flat), attributes, tags: Some(&flat), release_policy: Some(policy),
+                };
+                let _ = c.create(t, &key, 0.0);
+                let _ = c.create("k", &CreateKey { kty, key_size: None, public_exponent: None, curve: None, ..key }, 0.0);
+            }
+            let import = ImportKey { jwk: &flat, key_ops: Some(&flat), hsm: Some(flag), attributes, tags: Some(&flat), release_policy: Some(policy) };
+            let _ = c.import(t, &import, 0.0);
+            let _ = c.import("k", &import, 0.0);
+            let _ = c.get(t, opt, 0.0);
+            let _ = c.update(t, opt, Some(&flat), &attributes, Some(&flat), Some(&policy), 0.0);
+            let _ = c.update("k", None, Some(&flat), &attributes, Some(&flat), Some(&policy), 0.0);
+            for listing in [keys::Listing::Keys, keys::Listing::Versions, keys::Listing::Deleted] {
+                let _ = c.list(listing, Some(t), Some(n), opt, 0.0);
+            }
+            for which in [keys::Named::Delete, keys::Named::Rotate, keys::Named::GetRotationPolicy] {
+                let _ = c.named(which, t, 0.0);
+            }
+            let _ = c.restore(t, 0.0);
+            let _ = c.update_rotation_policy(t, opt, &flat, 0.0);
+            let _ = c.update_rotation_policy("k", opt, &flat, 0.0);
+            let _ = c.release(t, Some(t), t, opt, opt, 0.0);
+            let _ = c.release("k", Some("ec34e7acf228480eb4e58a3a0d0fbd92"), t, opt, opt, 0.0);
+            let _ = c.random_bytes(n, 0.0);
+            let version = Some("ec34e7acf228480eb4e58a3a0d0fbd92");
+            for op in [CryptoOp::Encrypt, CryptoOp::Decrypt, CryptoOp::WrapKey, CryptoOp::UnwrapKey, CryptoOp::Sign] {
+                for alg in ["A256GCM", "A128CBC", "RSA-OAEP", "A128KW", "ES256", t] {
+                    let _ = c.crypto("k", version, op, alg, t, opt, opt, opt, 0.0);
+                    let _ = c.crypto(t, Some(t), op, alg, t, Some(t), None, Some(t), 0.0);
+                }
+            }
+            let _ = c.verify("k", version, "ES256", t, t, 0.0);
+            let _ = c.verify(t, Some(t), t, t, t, 0.0);
         }
     }
 }

@@ -380,7 +380,7 @@ fn write_properties(
 }
 
 /// `/keys/{name}[/{version}]`. Without a version the service answers for the latest one
-/// (recorded: `GET /keys/{name}`).
+/// (recorded for `GET /keys/{name}`; `PATCH` takes the same path, as in the secrets plane).
 fn key_path(name: &str, version: Option<&str>) -> Result<String> {
     validate::name(name)?;
     match version {
@@ -394,12 +394,7 @@ fn key_path(name: &str, version: Option<&str>) -> Result<String> {
 
 /// `/keys/{name}/{version}/{segment}`, for the cryptographic operations and release: the
 /// version is required (see the module's docs).
-fn operation_path(
-    name: &str,
-    version: Option<&str>,
-    what: &str,
-    segment: &str,
-) -> Result<String> {
+fn operation_path(name: &str, version: Option<&str>, what: &str, segment: &str) -> Result<String> {
     validate::name(name)?;
     let version =
         version.ok_or_else(|| Error::range_error(concat(&["version is required for ", what])))?;
@@ -545,7 +540,9 @@ impl KeysClient {
             }
             if let Some(e) = key.public_exponent {
                 if family != "RSA" {
-                    return Err(Error::range_error("publicExponent applies to RSA keys only"));
+                    return Err(Error::range_error(
+                        "publicExponent applies to RSA keys only",
+                    ));
                 }
                 if e < 3 || e % 2 == 0 {
                     return Err(Error::range_error(concat(&[
@@ -707,10 +704,7 @@ impl KeysClient {
             let (method, path) = match which {
                 Named::Delete => (Method::Delete, concat(&["/keys/", name])),
                 Named::GetDeleted => (Method::Get, concat(&["/deletedkeys/", name])),
-                Named::Recover => (
-                    Method::Post,
-                    concat(&["/deletedkeys/", name, "/recover"]),
-                ),
+                Named::Recover => (Method::Post, concat(&["/deletedkeys/", name, "/recover"])),
                 Named::Purge => (Method::Delete, concat(&["/deletedkeys/", name])),
                 Named::Backup => (Method::Post, concat(&["/keys/", name, "/backup"])),
                 Named::Rotate => (Method::Post, concat(&["/keys/", name, "/rotate"])),
@@ -833,7 +827,8 @@ impl KeysClient {
                 which.algorithms(),
             )?;
             bytes(which.input(), value)?;
-            let aes = matches!(which, CryptoOp::Encrypt | CryptoOp::Decrypt) && alg.starts_with('A');
+            let aes =
+                matches!(which, CryptoOp::Encrypt | CryptoOp::Decrypt) && alg.starts_with('A');
             let gcm = aes && alg.ends_with("GCM");
             let decrypt = which == CryptoOp::Decrypt;
             for (what, given, applies, needed) in [
@@ -1020,8 +1015,8 @@ mod tests {
         let mut c = client();
         // Given in any order; sent in the JWK's order, `t` as `key_hsm`.
         let jwk = owned(&[
-            "e", "AQAB", "n", "nKAw-_", "kty", "RSA", "d", "GeQ=", "p", "v1je", "q", "0Yv-",
-            "dp", "ZGnm", "dq", "dtpk", "qi", "Y9KD", "crv", "P-521", "t", "AAEC",
+            "e", "AQAB", "n", "nKAw-_", "kty", "RSA", "d", "GeQ=", "p", "v1je", "q", "0Yv-", "dp",
+            "ZGnm", "dq", "dtpk", "qi", "Y9KD", "crv", "P-521", "t", "AAEC",
         ]);
         let ops = owned(&["encrypt"]);
         let tags = owned(&["purpose", "unit test"]);
@@ -1048,7 +1043,9 @@ mod tests {
                 ])
             )
         );
-        let ec = owned(&["kty", "EC", "crv", "P-256", "x", "f83O", "y", "x_FE", "d", "870M"]);
+        let ec = owned(&[
+            "kty", "EC", "crv", "P-256", "x", "f83O", "y", "x_FE", "d", "870M",
+        ]);
         let key = ImportKey {
             jwk: &ec,
             ..Default::default()
@@ -1124,7 +1121,12 @@ mod tests {
         for (listing, name, size, path) in [
             (Listing::Keys, None, Some(25), "/keys?maxresults=25"),
             (Listing::Keys, None, None, "/keys"),
-            (Listing::Versions, Some("k"), Some(1), "/keys/k/versions?maxresults=1"),
+            (
+                Listing::Versions,
+                Some("k"),
+                Some(1),
+                "/keys/k/versions?maxresults=1",
+            ),
             (Listing::Deleted, None, Some(3), "/deletedkeys?maxresults=3"),
         ] {
             let expected = if path.contains('?') {
@@ -1149,7 +1151,11 @@ mod tests {
             (Named::Purge, Method::Delete, "/deletedkeys/k"),
             (Named::Backup, Method::Post, "/keys/k/backup"),
             (Named::Rotate, Method::Post, "/keys/k/rotate"),
-            (Named::GetRotationPolicy, Method::Get, "/keys/k/rotationpolicy"),
+            (
+                Named::GetRotationPolicy,
+                Method::Get,
+                "/keys/k/rotationpolicy",
+            ),
         ] {
             assert_eq!(
                 request(c.named(which, "k", 0.0)),
@@ -1172,7 +1178,11 @@ mod tests {
         for n in [1, 128] {
             assert_eq!(
                 sent(c.random_bytes(n, 0.0)),
-                (Method::Post, versioned("/rng"), format!(r#"{{"count":{n}}}"#))
+                (
+                    Method::Post,
+                    versioned("/rng"),
+                    format!(r#"{{"count":{n}}}"#)
+                )
             );
         }
         assert_eq!(
@@ -1228,7 +1238,17 @@ mod tests {
         let mut c = client();
         let path = |op: &str| versioned(&format!("/keys/k/{V}/{op}"));
         assert_eq!(
-            sent(c.crypto("k", Some(V), CryptoOp::Sign, "ES256K", "AQID", None, None, None, 0.0)),
+            sent(c.crypto(
+                "k",
+                Some(V),
+                CryptoOp::Sign,
+                "ES256K",
+                "AQID",
+                None,
+                None,
+                None,
+                0.0
+            )),
             (
                 Method::Post,
                 path("sign"),
@@ -1262,7 +1282,13 @@ mod tests {
             sent(c.crypto("k", Some(V), op, "A256GCM", "AQID", iv, aad, tag, 0.0)).2
         };
         assert_eq!(
-            gcm(&mut c, CryptoOp::Decrypt, Some("AAAA"), Some(""), Some("BBBB")),
+            gcm(
+                &mut c,
+                CryptoOp::Decrypt,
+                Some("AAAA"),
+                Some(""),
+                Some("BBBB")
+            ),
             r#"{"alg":"A256GCM","value":"AQID","iv":"AAAA","aad":"","tag":"BBBB"}"#
         );
         assert_eq!(
@@ -1270,7 +1296,18 @@ mod tests {
             r#"{"alg":"A256GCM","value":"AQID","aad":"Y3R4"}"#
         );
         assert_eq!(
-            sent(c.crypto("k", Some(V), CryptoOp::Encrypt, "A128CBCPAD", "AQID", Some("AAAAAAAAAAAAAAAAAAAAAA=="), None, None, 0.0)).2,
+            sent(c.crypto(
+                "k",
+                Some(V),
+                CryptoOp::Encrypt,
+                "A128CBCPAD",
+                "AQID",
+                Some("AAAAAAAAAAAAAAAAAAAAAA=="),
+                None,
+                None,
+                0.0
+            ))
+            .2,
             r#"{"alg":"A128CBCPAD","value":"AQID","iv":"AAAAAAAAAAAAAAAAAAAAAA=="}"#
         );
     }
@@ -1280,7 +1317,9 @@ mod tests {
         for ok in ["AQID", "AQI", "AQ", "AQ==", "AQI=", "-_-_", "abcdABCD0189"] {
             assert!(base64url("x", ok).is_ok(), "{ok}");
         }
-        for bad in ["A", "AQIDB", "AQ=", "A===", "AQ===", "A=Q=", "AQ+/", "AQ ID", "é", "AQID\n"] {
+        for bad in [
+            "A", "AQIDB", "AQ=", "A===", "AQ===", "A=Q=", "AQ+/", "AQ ID", "é", "AQID\n",
+        ] {
             assert!(base64url("x", bad).is_err(), "{bad}");
         }
         assert!(base64url("x", "").is_ok() && bytes("x", "").is_err());
@@ -1315,7 +1354,17 @@ mod tests {
             "keySize of an RSA key must be 2048, 3072 or 4096, not 1024"
         );
         assert_eq!(
-            message(c.crypto("k", None, CryptoOp::Sign, "RS256", "AQID", None, None, None, 0.0)),
+            message(c.crypto(
+                "k",
+                None,
+                CryptoOp::Sign,
+                "RS256",
+                "AQID",
+                None,
+                None,
+                None,
+                0.0
+            )),
             "version is required for sign"
         );
         assert_eq!(
@@ -1404,17 +1453,28 @@ mod tests {
             c.create("a_b", &create("RSA", None, None, None), 0.0).err(),
             c.create("k", &create("", None, None, None), 0.0).err(),
             c.create("k", &create("rsa", None, None, None), 0.0).err(),
-            c.create("k", &create("RSA", Some(1024), None, None), 0.0).err(),
-            c.create("k", &create("RSA-HSM", Some(256), None, None), 0.0).err(),
-            c.create("k", &create("oct", Some(512), None, None), 0.0).err(),
-            c.create("k", &create("oct-HSM", Some(2048), None, None), 0.0).err(),
-            c.create("k", &create("EC", Some(256), None, None), 0.0).err(),
-            c.create("k", &create("EC", None, Some(65537), None), 0.0).err(),
-            c.create("k", &create("RSA", None, Some(65536), None), 0.0).err(),
-            c.create("k", &create("RSA", None, Some(1), None), 0.0).err(),
-            c.create("k", &create("RSA", None, None, Some("P-256")), 0.0).err(),
-            c.create("k", &create("EC-HSM", None, None, Some("P-192")), 0.0).err(),
-            c.create("k", &create("EC", None, None, Some("p-256")), 0.0).err(),
+            c.create("k", &create("RSA", Some(1024), None, None), 0.0)
+                .err(),
+            c.create("k", &create("RSA-HSM", Some(256), None, None), 0.0)
+                .err(),
+            c.create("k", &create("oct", Some(512), None, None), 0.0)
+                .err(),
+            c.create("k", &create("oct-HSM", Some(2048), None, None), 0.0)
+                .err(),
+            c.create("k", &create("EC", Some(256), None, None), 0.0)
+                .err(),
+            c.create("k", &create("EC", None, Some(65537), None), 0.0)
+                .err(),
+            c.create("k", &create("RSA", None, Some(65536), None), 0.0)
+                .err(),
+            c.create("k", &create("RSA", None, Some(1), None), 0.0)
+                .err(),
+            c.create("k", &create("RSA", None, None, Some("P-256")), 0.0)
+                .err(),
+            c.create("k", &create("EC-HSM", None, None, Some("P-192")), 0.0)
+                .err(),
+            c.create("k", &create("EC", None, None, Some("p-256")), 0.0)
+                .err(),
             c.create("k", &with_policy(""), 0.0).err(),
             c.create("k", &with_policy("eyJ+"), 0.0).err(),
             c.create("k", &with_policy("e30=="), 0.0).err(),
@@ -1474,18 +1534,29 @@ mod tests {
             c.get("", None, 0.0).err(),
             c.get("k", Some("latest"), 0.0).err(),
             c.get("k", Some(""), 0.0).err(),
-            c.update("k", Some("../x"), None, &no, None, None, 0.0).err(),
+            c.update("k", Some("../x"), None, &no, None, None, 0.0)
+                .err(),
             c.update("k b", None, None, &no, None, None, 0.0).err(),
-            c.update("k", None, Some(&bad_ops), &no, None, None, 0.0).err(),
-            c.update("k", None, None, &no, Some(&many_tags), None, 0.0).err(),
-            c.update("k", None, None, &no, None, Some(&policy("")), 0.0).err(),
+            c.update("k", None, Some(&bad_ops), &no, None, None, 0.0)
+                .err(),
+            c.update("k", None, None, &no, Some(&many_tags), None, 0.0)
+                .err(),
+            c.update("k", None, None, &no, None, Some(&policy("")), 0.0)
+                .err(),
             // list
             c.list(Listing::Keys, None, Some(0), None, 0.0).err(),
             c.list(Listing::Deleted, None, Some(26), None, 0.0).err(),
             c.list(Listing::Versions, None, None, None, 0.0).err(),
-            c.list(Listing::Versions, Some("k/x"), None, None, 0.0).err(),
-            c.list(Listing::Keys, None, None, Some("https://evil.example/keys"), 0.0)
+            c.list(Listing::Versions, Some("k/x"), None, None, 0.0)
                 .err(),
+            c.list(
+                Listing::Keys,
+                None,
+                None,
+                Some("https://evil.example/keys"),
+                0.0,
+            )
+            .err(),
             // restore, rng
             c.restore("", 0.0).err(),
             c.restore("AQ ID", 0.0).err(),
@@ -1500,33 +1571,208 @@ mod tests {
             c.release("k", None, "t", None, None, 0.0).err(),
             c.release("k", Some("x"), "t", None, None, 0.0).err(),
             c.release("k", Some(V), "", None, None, 0.0).err(),
-            c.release("k", Some(V), "t", None, Some("RSA-OAEP"), 0.0).err(),
+            c.release("k", Some(V), "t", None, Some("RSA-OAEP"), 0.0)
+                .err(),
             c.release("../k", Some(V), "t", None, None, 0.0).err(),
             // crypto
-            c.crypto("k", None, sign, "RS256", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some("x"), sign, "RS256", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k/x", Some(V), sign, "RS256", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), sign, "HS256", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), sign, "RSA-OAEP", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), sign, "rs256", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), sign, "RS256", "", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), sign, "RS256", "AQ/D", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), sign, "RS256", "AQID", Some("AAAA"), None, None, 0.0).err(),
-            c.crypto("k", Some(V), enc, "A128KW", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), enc, "ES256", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), CryptoOp::WrapKey, "A128GCM", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), CryptoOp::UnwrapKey, "A256KW", "AQID", None, None, Some("AAAA"), 0.0).err(),
-            c.crypto("k", Some(V), enc, "RSA-OAEP", "AQID", Some("AAAA"), None, None, 0.0).err(),
-            c.crypto("k", Some(V), enc, "RSA1_5", "AQID", None, Some("AAAA"), None, 0.0).err(),
-            c.crypto("k", Some(V), enc, "A128GCM", "AQID", None, None, Some("AAAA"), 0.0).err(),
-            c.crypto("k", Some(V), enc, "A128CBC", "AQID", None, Some("AAAA"), None, 0.0).err(),
-            c.crypto("k", Some(V), enc, "A128CBC", "AQID", Some(""), None, None, 0.0).err(),
-            c.crypto("k", Some(V), enc, "A128GCM", "AQID", None, Some("a+b"), None, 0.0).err(),
-            c.crypto("k", Some(V), dec, "A128GCM", "AQID", None, None, Some("AAAA"), 0.0).err(),
-            c.crypto("k", Some(V), dec, "A128GCM", "AQID", Some("AAAA"), None, None, 0.0).err(),
-            c.crypto("k", Some(V), dec, "A192CBCPAD", "AQID", None, None, None, 0.0).err(),
-            c.crypto("k", Some(V), dec, "A192CBCPAD", "AQID", Some("AAAA"), None, Some("AAAA"), 0.0).err(),
-            c.crypto("k", Some(V), dec, "A256GCM", "AQID", Some("AAAA"), None, Some("AA=A"), 0.0).err(),
+            c.crypto("k", None, sign, "RS256", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto("k", Some("x"), sign, "RS256", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto("k/x", Some(V), sign, "RS256", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto("k", Some(V), sign, "HS256", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                sign,
+                "RSA-OAEP",
+                "AQID",
+                None,
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto("k", Some(V), sign, "rs256", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto("k", Some(V), sign, "RS256", "", None, None, None, 0.0)
+                .err(),
+            c.crypto("k", Some(V), sign, "RS256", "AQ/D", None, None, None, 0.0)
+                .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                sign,
+                "RS256",
+                "AQID",
+                Some("AAAA"),
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto("k", Some(V), enc, "A128KW", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto("k", Some(V), enc, "ES256", "AQID", None, None, None, 0.0)
+                .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                CryptoOp::WrapKey,
+                "A128GCM",
+                "AQID",
+                None,
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                CryptoOp::UnwrapKey,
+                "A256KW",
+                "AQID",
+                None,
+                None,
+                Some("AAAA"),
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                enc,
+                "RSA-OAEP",
+                "AQID",
+                Some("AAAA"),
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                enc,
+                "RSA1_5",
+                "AQID",
+                None,
+                Some("AAAA"),
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                enc,
+                "A128GCM",
+                "AQID",
+                None,
+                None,
+                Some("AAAA"),
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                enc,
+                "A128CBC",
+                "AQID",
+                None,
+                Some("AAAA"),
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                enc,
+                "A128CBC",
+                "AQID",
+                Some(""),
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                enc,
+                "A128GCM",
+                "AQID",
+                None,
+                Some("a+b"),
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                dec,
+                "A128GCM",
+                "AQID",
+                None,
+                None,
+                Some("AAAA"),
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                dec,
+                "A128GCM",
+                "AQID",
+                Some("AAAA"),
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                dec,
+                "A192CBCPAD",
+                "AQID",
+                None,
+                None,
+                None,
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                dec,
+                "A192CBCPAD",
+                "AQID",
+                Some("AAAA"),
+                None,
+                Some("AAAA"),
+                0.0,
+            )
+            .err(),
+            c.crypto(
+                "k",
+                Some(V),
+                dec,
+                "A256GCM",
+                "AQID",
+                Some("AAAA"),
+                None,
+                Some("AA=A"),
+                0.0,
+            )
+            .err(),
             // verify
             c.verify("k", None, "ES256", "AQID", "AQID", 0.0).err(),
             c.verify("k", Some(V), "ES257", "AQID", "AQID", 0.0).err(),
@@ -1534,7 +1780,11 @@ mod tests {
             c.verify("k", Some(V), "ES256", "AQID", "", 0.0).err(),
             c.verify("k", Some(V), "ES256", "AQID", "AQID!", 0.0).err(),
         ];
-        refused.extend(bad_jwks.iter().map(|j| c.import("k", &import(j), 0.0).err()));
+        refused.extend(
+            bad_jwks
+                .iter()
+                .map(|j| c.import("k", &import(j), 0.0).err()),
+        );
         refused.extend(
             bad_policies
                 .iter()
