@@ -8,7 +8,7 @@
  */
 import { shorten } from "./args.mjs";
 import { decodeBase64 } from "./base64.mjs";
-import { check, date, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
+import { attributes as commonAttributes, check, date, deletion, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
 
 /** `https://{host}/{collection}/{name}[/{version}]` -> { vaultUrl, name, version }, or unreadable. */
 function parseId(id, collection) {
@@ -60,16 +60,11 @@ function jsonWebKey(wire) {
 
 /** `attributes`, read once: the dates as Dates, the attestation's blobs as bytes. */
 function attributes(wire) {
-  const a = object(wire, "attributes") ?? {};
+  const common = commonAttributes(wire);
+  const a = wire ?? {};
   const attestation = object(a.attestation, "attributes.attestation");
   return {
-    enabled: check(a.enabled, "boolean", "attributes.enabled"),
-    notBefore: date(check(a.nbf, "integer", "attributes.nbf")),
-    expiresOn: date(check(a.exp, "integer", "attributes.exp")),
-    createdOn: date(check(a.created, "integer", "attributes.created")),
-    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
-    recoverableDays: check(a.recoverableDays, "integer", "attributes.recoverableDays"),
-    recoveryLevel: check(a.recoveryLevel, "string", "attributes.recoveryLevel"),
+    ...common,
     exportable: check(a.exportable, "boolean", "attributes.exportable"),
     hsmPlatform: check(a.hsmPlatform, "string", "attributes.hsmPlatform"),
     attestation: attestation && {
@@ -90,15 +85,6 @@ function releasePolicy(wire) {
       encodedPolicy: bytes(policy.data, "release_policy.data"),
     }
   );
-}
-
-/** The deletion's facts of a deleted bundle or item. */
-function deletion(wire) {
-  return {
-    recoveryId: check(wire.recoveryId, "string", "recoveryId"),
-    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate")),
-    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate")),
-  };
 }
 
 /** A `KeyBundle` or `DeletedKeyBundle` as a `KeyVaultKey` (or `DeletedKey`). */

@@ -39,6 +39,30 @@ export function tags(wire) {
   return out;
 }
 
+/** The attributes both planes share (`enabled`, the dates, recovery), read from `attributes`. */
+export function attributes(wire) {
+  const a = wire ?? {};
+  if (typeof a !== "object" || Array.isArray(a)) unreadable("attributes is not an object");
+  return {
+    enabled: check(a.enabled, "boolean", "attributes.enabled"),
+    notBefore: date(check(a.nbf, "integer", "attributes.nbf")),
+    expiresOn: date(check(a.exp, "integer", "attributes.exp")),
+    createdOn: date(check(a.created, "integer", "attributes.created")),
+    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
+    recoveryLevel: check(a.recoveryLevel, "string", "attributes.recoveryLevel"),
+    recoverableDays: check(a.recoverableDays, "integer", "attributes.recoverableDays"),
+  };
+}
+
+/** The deletion's facts of a deleted object (bundle or list item). */
+export function deletion(wire) {
+  return {
+    recoveryId: check(wire.recoveryId, "string", "recoveryId"),
+    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate")),
+    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate")),
+  };
+}
+
 /**
  * The vault URL of an id, as `new URL(id)` would give `${protocol}//${host}` (lower case, no
  * default port), which is what the official packages return, without parsing a URL per item.

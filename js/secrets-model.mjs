@@ -7,7 +7,7 @@
  * PARSE_ERROR of the entry's kind (js/model.mjs), never a half-filled result.
  */
 import { shorten } from "./args.mjs";
-import { check, date, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
+import { attributes, check, deletion as deletionOf, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
 
 /** `https://{host}/secrets/{name}[/{version}]` -> [vault URL, name, version], or undefined. */
 function parseId(id) {
@@ -26,8 +26,6 @@ function bundle(wire) {
   const id = check(wire.id, "string", "id");
   const parts = id === undefined ? undefined : parseId(id);
   if (!parts) throw new Unreadable(`the service's response has an unexpected id: "${shorten(id ?? "")}"`);
-  const a = wire.attributes ?? {};
-  if (typeof a !== "object" || Array.isArray(a)) unreadable("attributes is not an object");
   return {
     id,
     vaultUrl: parts[0],
@@ -40,16 +38,8 @@ function bundle(wire) {
     managed: check(wire.managed, "boolean", "managed"),
     kid: check(wire.kid, "string", "kid"),
     previousVersion: check(wire.previousVersion, "string", "previousVersion"),
-    enabled: check(a.enabled, "boolean", "attributes.enabled"),
-    notBefore: date(check(a.nbf, "integer", "attributes.nbf")),
-    expiresOn: date(check(a.exp, "integer", "attributes.exp")),
-    createdOn: date(check(a.created, "integer", "attributes.created")),
-    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
-    recoveryLevel: check(a.recoveryLevel, "string", "attributes.recoveryLevel"),
-    recoverableDays: check(a.recoverableDays, "integer", "attributes.recoverableDays"),
-    recoveryId: check(wire.recoveryId, "string", "recoveryId"),
-    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate")),
-    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate")),
+    ...attributes(wire.attributes),
+    ...deletionOf(wire),
   };
 }
 

@@ -6,11 +6,12 @@ use std::collections::VecDeque;
 
 use keyvault_keys_wasm::core::challenge::Challenge;
 use keyvault_keys_wasm::core::error::Result;
+use keyvault_keys_wasm::core::listing::Listing;
 use keyvault_keys_wasm::core::pipeline::{
     user_agent, Action, Auth, Call, Config, Failure, Method, Response,
 };
 use keyvault_keys_wasm::core::retry::RetryOptions;
-use keyvault_keys_wasm::core::secrets::{Listing, SecretOptions, SecretsClient};
+use keyvault_keys_wasm::core::secrets::{SecretOptions, SecretsClient};
 use keyvault_keys_wasm::core::vault_url::VaultUrl;
 use keyvault_keys_wasm::core::Error;
 
@@ -539,7 +540,7 @@ fn next_links_must_stay_on_the_vault() {
     let mut host = Script::default();
     host.unauthorized(CHALLENGE);
     host.ok();
-    let started = c.list(Listing::Secrets, None, None, Some(link), 0.0);
+    let started = c.list(Listing::Items, None, None, Some(link), 0.0);
     host.run(&mut c, started);
     assert_eq!(
         host.sent[1].path, "/secrets?api-version=7.3&$skiptoken=abc&maxresults=5",
@@ -555,7 +556,7 @@ fn next_links_must_stay_on_the_vault() {
     ] {
         assert!(
             matches!(
-                c.list(Listing::Secrets, None, None, Some(bad), 0.0),
+                c.list(Listing::Items, None, None, Some(bad), 0.0),
                 Err(Error::Argument { .. })
             ),
             "{bad}"

@@ -10,9 +10,10 @@ use keyvault_keys_wasm::core::duration::Duration;
 use keyvault_keys_wasm::core::keys::{
     self, CreateKey, CryptoOp, ImportKey, KeyAttributes, KeysClient, ReleasePolicy,
 };
+use keyvault_keys_wasm::core::listing::Listing;
 use keyvault_keys_wasm::core::pipeline::{user_agent, Action, Config, Response};
 use keyvault_keys_wasm::core::retry::{self, RetryOptions};
-use keyvault_keys_wasm::core::secrets::{Listing, Named, SecretOptions, SecretsClient};
+use keyvault_keys_wasm::core::secrets::{Named, SecretOptions, SecretsClient};
 use keyvault_keys_wasm::core::vault_url::VaultUrl;
 use proptest::prelude::*;
 
@@ -176,7 +177,7 @@ proptest! {
             let _ = c.get(t, opt, 0.0);
             let _ = c.update(t, opt, Some(&flat), &attributes, Some(&flat), Some(&policy), 0.0);
             let _ = c.update("k", None, Some(&flat), &attributes, Some(&flat), Some(&policy), 0.0);
-            for listing in [keys::Listing::Keys, keys::Listing::Versions, keys::Listing::Deleted] {
+            for listing in [Listing::Items, Listing::Versions, Listing::Deleted] {
                 let _ = c.list(listing, Some(t), Some(n), opt, 0.0);
             }
             for which in [keys::Named::Delete, keys::Named::Rotate, keys::Named::GetRotationPolicy] {

@@ -19,6 +19,7 @@
 
 use super::duration::Duration;
 use super::error::{Error, Result};
+use super::listing::{self, Listing};
 use super::pipeline::{Action, Call, Config, Method, Operation, Pipeline};
 use super::text::{concat, int, quoted, JsonArray, JsonObject};
 use super::validate;
@@ -175,17 +176,6 @@ pub struct ImportKey<'a> {
     pub attributes: KeyAttributes,
     pub tags: Option<&'a [String]>,
     pub release_policy: Option<ReleasePolicy<'a>>,
-}
-
-/// The listings, each one page at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listing {
-    /// `GET /keys`
-    Keys,
-    /// `GET /keys/{name}/versions`
-    Versions,
-    /// `GET /deletedkeys`
-    Deleted,
 }
 
 /// The operations on one key by name.
@@ -661,8 +651,7 @@ impl KeysClient {
         self.start(op, now_ms)
     }
 
-    /// One page of a listing: the first (of `max_page_size` items, 1-25), or the one a
-    /// continuation token names. The arguments are checked even when a token names the page.
+    /// One page of a listing (see [`listing::page`]).
     pub fn list(
         &mut self,
         listing: Listing,
@@ -671,31 +660,14 @@ impl KeysClient {
         continuation_token: Option<&str>,
         now_ms: f64,
     ) -> Result<(Call, Action)> {
-        let op = (|| {
-            let mut path = match (listing, name) {
-                (Listing::Keys, _) => String::from("/keys"),
-                (Listing::Deleted, _) => String::from("/deletedkeys"),
-                (Listing::Versions, Some(name)) => {
-                    validate::name(name)?;
-                    concat(&["/keys/", name, "/versions"])
-                }
-                (Listing::Versions, None) => return Err(Error::range_error("name is required")),
-            };
-            match max_page_size {
-                None => {}
-                Some(n @ 1..=25) => path.push_str(&concat(&["?maxresults=", &int(n.into())])),
-                Some(n) => {
-                    return Err(Error::range_error(concat(&[
-                        "maxPageSize must be 1-25, not ",
-                        &int(n.into()),
-                    ])))
-                }
-            }
-            match continuation_token {
-                Some(link) => self.pipeline.next_page(link),
-                None => Ok(op(Method::Get, path, None)),
-            }
-        })();
+        let op = listing::page(
+            &self.pipeline,
+            "keys",
+            listing,
+            name,
+            max_page_size,
+            continuation_token,
+        );
         self.start(op, now_ms)
     }
 
@@ -1119,8 +1091,8 @@ mod tests {
     fn listings_and_named_operations() {
         let mut c = client();
         for (listing, name, size, path) in [
-            (Listing::Keys, None, Some(25), "/keys?maxresults=25"),
-            (Listing::Keys, None, None, "/keys"),
+            (Listing::Items, None, Some(25), "/keys?maxresults=25"),
+            (Listing::Items, None, None, "/keys"),
             (
                 Listing::Versions,
                 Some("k"),
@@ -1141,7 +1113,7 @@ mod tests {
         }
         let next = "https://v.vault.azure.net:443/keys?api-version=7.5&$skiptoken=abc&maxresults=3";
         assert_eq!(
-            request(c.list(Listing::Keys, None, None, Some(next), 0.0)).1,
+            request(c.list(Listing::Items, None, None, Some(next), 0.0)).1,
             "/keys?api-version=7.5&$skiptoken=abc&maxresults=3"
         );
         for (which, method, path) in [
@@ -1544,13 +1516,13 @@ mod tests {
             c.update("k", None, None, &no, None, Some(&policy("")), 0.0)
                 .err(),
             // list
-            c.list(Listing::Keys, None, Some(0), None, 0.0).err(),
+            c.list(Listing::Items, None, Some(0), None, 0.0).err(),
             c.list(Listing::Deleted, None, Some(26), None, 0.0).err(),
             c.list(Listing::Versions, None, None, None, 0.0).err(),
             c.list(Listing::Versions, Some("k/x"), None, None, 0.0)
                 .err(),
             c.list(
-                Listing::Keys,
+                Listing::Items,
                 None,
                 None,
                 Some("https://evil.example/keys"),

@@ -4,6 +4,7 @@ pub mod challenge;
 pub mod duration;
 pub mod error;
 pub mod keys;
+pub mod listing;
 pub mod pipeline;
 pub mod retry;
 pub mod secrets;

@@ -6,8 +6,9 @@
 //! and carrying them across (measured: bench/README.md).
 
 use super::error::{Error, Result};
+use super::listing::{self, Listing};
 use super::pipeline::{Action, Call, Config, Method, Operation, Pipeline};
-use super::text::{concat, int, JsonObject};
+use super::text::{concat, JsonObject};
 use super::validate;
 
 /// What `set` and `update` may send besides the value. `None` = not sent.
@@ -64,17 +65,6 @@ impl SecretOptions<'_> {
         }
         body.finish()
     }
-}
-
-/// The listings, each one page at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listing {
-    /// `GET /secrets`
-    Secrets,
-    /// `GET /secrets/{name}/versions`
-    Versions,
-    /// `GET /deletedsecrets`
-    Deleted,
 }
 
 /// The operations on one secret by name.
@@ -170,8 +160,7 @@ impl SecretsClient {
         self.start(op, now_ms)
     }
 
-    /// One page of a listing: the first (of `max_page_size` items, 1-25), or the one a
-    /// continuation token names. The arguments are checked even when a token names the page.
+    /// One page of a listing (see [`listing::page`]).
     pub fn list(
         &mut self,
         listing: Listing,
@@ -180,31 +169,14 @@ impl SecretsClient {
         continuation_token: Option<&str>,
         now_ms: f64,
     ) -> Result<(Call, Action)> {
-        let op = (|| {
-            let mut path = match (listing, name) {
-                (Listing::Secrets, _) => String::from("/secrets"),
-                (Listing::Deleted, _) => String::from("/deletedsecrets"),
-                (Listing::Versions, Some(name)) => {
-                    validate::name(name)?;
-                    concat(&["/secrets/", name, "/versions"])
-                }
-                (Listing::Versions, None) => return Err(Error::range_error("name is required")),
-            };
-            match max_page_size {
-                None => {}
-                Some(n @ 1..=25) => path.push_str(&concat(&["?maxresults=", &int(n.into())])),
-                Some(n) => {
-                    return Err(Error::range_error(concat(&[
-                        "maxPageSize must be 1-25, not ",
-                        &int(n.into()),
-                    ])))
-                }
-            }
-            match continuation_token {
-                Some(link) => self.pipeline.next_page(link),
-                None => Ok(op(Method::Get, path, None)),
-            }
-        })();
+        let op = listing::page(
+            &self.pipeline,
+            "secrets",
+            listing,
+            name,
+            max_page_size,
+            continuation_token,
+        );
         self.start(op, now_ms)
     }
 
@@ -318,7 +290,7 @@ mod tests {
             "/secrets/a?api-version=7.5"
         );
         assert_eq!(
-            request(c.list(Listing::Secrets, None, Some(25), None, 0.0)).1,
+            request(c.list(Listing::Items, None, Some(25), None, 0.0)).1,
             "/secrets?maxresults=25&api-version=7.5"
         );
         assert_eq!(
@@ -332,7 +304,7 @@ mod tests {
         let next =
             "https://v.vault.azure.net:443/secrets?api-version=7.5&$skiptoken=abc&maxresults=3";
         assert_eq!(
-            request(c.list(Listing::Secrets, None, None, Some(next), 0.0)).1,
+            request(c.list(Listing::Items, None, None, Some(next), 0.0)).1,
             "/secrets?api-version=7.5&$skiptoken=abc&maxresults=3"
         );
         for (which, method, path) in [
@@ -364,12 +336,12 @@ mod tests {
             c.set("a", "v", &many, 0.0).err(),
             c.update("a", None, &many, 0.0).err(),
             c.set("a", &"x".repeat(25 * 1024 + 1), &none, 0.0).err(),
-            c.list(Listing::Secrets, None, Some(0), None, 0.0).err(),
-            c.list(Listing::Secrets, None, Some(26), None, 0.0).err(),
+            c.list(Listing::Items, None, Some(0), None, 0.0).err(),
+            c.list(Listing::Items, None, Some(26), None, 0.0).err(),
             c.list(Listing::Versions, Some("a b"), None, None, 0.0)
                 .err(),
             c.list(
-                Listing::Secrets,
+                Listing::Items,
                 None,
                 None,
                 Some("https://evil.example/secrets"),

@@ -22,9 +22,10 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::duration::Duration;
+use crate::core::listing::Listing;
 use crate::core::pipeline::{user_agent, Action, Auth, Call, Config, Failure, Method, Response};
 use crate::core::retry::RetryOptions;
-use crate::core::secrets::{Listing, Named, SecretOptions, SecretsClient};
+use crate::core::secrets::{Named, SecretOptions, SecretsClient};
 use crate::core::text::{concat, int};
 use crate::core::vault_url::VaultUrl;
 use crate::core::{validate, ArgError, Error};
@@ -267,7 +268,7 @@ impl Core {
         continuation_token: Option<String>,
     ) -> f64 {
         let which = match which {
-            0 => Listing::Secrets,
+            0 => Listing::Items,
             1 => Listing::Versions,
             _ => Listing::Deleted,
         };
