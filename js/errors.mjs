@@ -1,6 +1,6 @@
 /**
- * The error classes of keyvault-keys-wasm. The wasm core constructs them (they are registered
- * with it by each entry point), so `instanceof` works for callers.
+ * The error classes of the root entry (the drop-in entries throw RestError, js/rest-error.mjs).
+ * One module, shared by every way the package is loaded, so `instanceof` works for callers.
  */
 
 /** The service answered with an error, or could not be reached, or answered unreadably. */

@@ -33,6 +33,8 @@ export class Wasm {
     return decoder.decode(this.bytes(at));
   }
 }
+
+/** The first characters of the actions (src/wasm/mod.rs): send, token, wait, done. */
 const S = 83, T = 84, W = 87, D = 68;
 
 /** A thrown value's message, shortened. */
