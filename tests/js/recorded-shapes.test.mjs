@@ -1,5 +1,5 @@
 // The response shapes of both planes against the official packages' own mapping, on every
-// successful answer recorded from the real service (../shared/ref/recordings): each must read
+// successful answer recorded from the real service (emulator/tests/recordings): each must read
 // to exactly what @azure/keyvault-keys (js/keys-model.mjs) or @azure/keyvault-secrets (the
 // /secrets drop-in's shapes in js/secrets-model.mjs) returns for it. Then the key answers the
 // service would not send: each a PARSE_ERROR.
@@ -19,8 +19,8 @@ const officialSecrets = repoFile("node_modules/@azure/keyvault-secrets/dist/esm"
 const secretModels = await import(`${officialSecrets}/models/models.js`);
 const secretTransformations = await import(`${officialSecrets}/transformations.js`);
 
-const recordings = repoFile("../shared/ref/recordings/cpp-keys");
-const secretRecordings = repoFile("../shared/ref/recordings/cpp-secrets");
+// The real-service recordings the repository keeps (their sources: SOURCES.md beside them).
+const recordingsDir = repoFile("emulator/tests/recordings");
 /** A pipeline stand-in: `read` asks it for the error of an unreadable answer. */
 const pipeline = { unreadable: (response, message) => Object.assign(new Error(message), { code: "PARSE_ERROR" }) };
 const ours = (body, shape) => read(pipeline, { status: 200, bodyAsText: body }, shape);
@@ -33,11 +33,11 @@ function plain(value) {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
 }
 
-/** Every 2xx JSON answer of the recordings in `dir`, with what kind of body it is. */
-function answers(dir = recordings) {
+/** Every 2xx JSON answer of the recordings whose file names start with `prefix`, with what kind of body it is. */
+function answers(prefix = "KeyVaultKeyClient.") {
   const out = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
-    for (const record of JSON.parse(readFileSync(`${dir}/${file}`, "utf8")).networkCallRecords) {
+  for (const file of readdirSync(recordingsDir).filter((f) => f.startsWith(prefix) && f.endsWith(".json"))) {
+    for (const record of JSON.parse(readFileSync(`${recordingsDir}/${file}`, "utf8")).networkCallRecords) {
       const status = Number(record.Response?.STATUS_CODE);
       const body = record.Response?.BODY;
       if (!(status >= 200 && status < 300) || !body?.startsWith("{")) continue;
@@ -74,7 +74,7 @@ test("every recorded key answer reads to what the official package returns", () 
 
 test("every recorded secret answer reads, through the drop-in's shapes, to what the official package returns", () => {
   let compared = 0;
-  for (const { label, body, json } of answers(secretRecordings)) {
+  for (const { label, body, json } of answers("KeyVaultSecretClientTest.")) {
     if (typeof json.id !== "string" || !json.id.includes("/secrets/")) continue;
     const deserialize = json.recoveryId ? secretModels.deletedSecretBundleDeserializer : secretModels.secretBundleDeserializer;
     const theirs = plain(secretTransformations.getSecretFromSecretBundle(deserialize(json)));
