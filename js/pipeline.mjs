@@ -254,8 +254,6 @@ export class Pipeline {
       }
       case "A":
         return authError(message);
-      case "T":
-        return new TypeError(message);
       case "R":
         return new RangeError(message);
       default:

@@ -59,11 +59,8 @@ export class SecretsPlane {
       o.retry.maxRetryDelayInMs,
       Math.random() * 2 ** 52,
     );
-    if (refused !== 0) {
-      // `kind + message`: T a TypeError, R a RangeError.
-      const text = w.text(refused);
-      throw text[0] === "T" ? new TypeError(text.slice(1)) : new RangeError(text.slice(1));
-    }
+    // A bad vault URL, api-version or user-agent prefix: the core's message.
+    if (refused !== 0) throw new RangeError(w.text(refused));
     this.#wasm = w;
     this.#shapes = shapes;
     this.#pipeline = new Pipeline(w, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs, errors);

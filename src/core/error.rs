@@ -1,19 +1,11 @@
 //! The errors the core itself decides. Failures of the service or the network are reported by
 //! the pipeline as a [`Failure`](super::pipeline::Failure): the host holds that response.
 
-/// Which JavaScript built-in an argument error becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArgError {
-    /// The argument has the wrong type (`TypeError`).
-    Type,
-    /// The argument has the right type but an unacceptable value (`RangeError`).
-    Range,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// A caller passed a bad argument; nothing was sent.
-    Argument { kind: ArgError, message: String },
+    /// A caller passed an argument of the right type (the host checks types) but an
+    /// unacceptable value: a `RangeError`. Nothing was sent.
+    Argument { message: String },
     /// The service's authentication challenge could not be used (unreadable, or naming a
     /// resource that does not belong to the vault).
     Authentication { message: String },
@@ -22,7 +14,6 @@ pub enum Error {
 impl Error {
     pub fn range_error(message: impl Into<String>) -> Self {
         Error::Argument {
-            kind: ArgError::Range,
             message: message.into(),
         }
     }
@@ -35,7 +26,7 @@ impl Error {
 
     pub fn message(&self) -> &str {
         match self {
-            Error::Argument { message, .. } | Error::Authentication { message } => message,
+            Error::Argument { message } | Error::Authentication { message } => message,
         }
     }
 }

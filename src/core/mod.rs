@@ -12,4 +12,4 @@ pub mod text;
 pub mod validate;
 pub mod vault_url;
 
-pub use error::{ArgError, Error};
+pub use error::Error;

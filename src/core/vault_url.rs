@@ -157,16 +157,7 @@ mod tests {
             "https://a b",
         ] {
             let err = VaultUrl::parse(bad, true).unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    Error::Argument {
-                        kind: crate::core::ArgError::Range,
-                        ..
-                    }
-                ),
-                "{bad}"
-            );
+            assert!(matches!(err, Error::Argument { .. }), "{bad}");
         }
         let err = VaultUrl::parse("http://127.0.0.1:1", false).unwrap_err();
         assert!(err.message().contains("allowInsecureConnection"));

@@ -16,7 +16,7 @@
 //! - `W` + milliseconds: wait;
 //! - `D`: done, the last response is the result;
 //! - `F` + kind + message: failed; kind `S` the last response is the service's error, `N` no
-//!   response arrived, `A` an authentication error, `T` a `TypeError`, `R` a `RangeError`,
+//!   response arrived, `A` an authentication error, `R` a `RangeError` (a bad argument),
 //!   `O` the call was driven out of order.
 
 use wasm_bindgen::prelude::*;
@@ -28,7 +28,7 @@ use crate::core::retry::RetryOptions;
 use crate::core::secrets::{Named, SecretOptions, SecretsClient};
 use crate::core::text::{concat, int};
 use crate::core::vault_url::VaultUrl;
-use crate::core::{validate, ArgError, Error};
+use crate::core::{validate, Error};
 
 /// talc instead of the default dlmalloc: 7.1 KB less wasm (2.8 KB gzip), measured.
 #[global_allocator]
@@ -40,14 +40,7 @@ pub const DEFAULT_SERVICE_VERSION: &str = "2025-07-01";
 /// `F` + kind + message for an error the core decided.
 fn error_action(e: &Error) -> String {
     let kind = match e {
-        Error::Argument {
-            kind: ArgError::Type,
-            ..
-        } => "FT",
-        Error::Argument {
-            kind: ArgError::Range,
-            ..
-        } => "FR",
+        Error::Argument { .. } => "FR",
         Error::Authentication { .. } => "FA",
     };
     concat(&[kind, e.message()])
@@ -101,7 +94,7 @@ impl Core {
         locate(self.out.as_bytes())
     }
 
-    /// Sets the client up: 0 when it is, else the text `"R" + message` (a `RangeError`'s) for a
+    /// Sets the client up: 0 when it is, else a `RangeError`'s message for a
     /// bad vault URL, api-version or user-agent prefix. Retry numbers are checked by the host;
     /// absent ones take the defaults. `seed` (any number) seeds the backoff jitter.
     #[allow(clippy::too_many_arguments)]
@@ -117,7 +110,7 @@ impl Core {
         max_retry_delay_ms: Option<f64>,
         seed: f64,
     ) -> f64 {
-        let config = (|| {
+        let config = (|| -> crate::core::error::Result<Config> {
             let api_version = service_version.unwrap_or_else(|| DEFAULT_SERVICE_VERSION.into());
             validate::service_version(&api_version)?;
             if let Some(p) = &user_agent_prefix {
@@ -143,7 +136,7 @@ impl Core {
                 self.client = Some(SecretsClient::new(config, seed.to_bits()));
                 0.0
             }
-            Err(e) => self.emit(error_action(&e)[1..].to_string()),
+            Err(e) => self.emit(e.message().to_string()),
         }
     }
 
