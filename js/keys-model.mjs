@@ -8,18 +8,7 @@
  */
 import { shorten } from "./args.mjs";
 import { decodeBase64 } from "./base64.mjs";
-import { attributes as commonAttributes, check, date, deletion, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
-
-/** `https://{host}/{collection}/{name}[/{version}]` -> { vaultUrl, name, version }, or unreadable. */
-function parseId(id, collection) {
-  const schemeEnd = id.indexOf("://");
-  const pathStart = schemeEnd === -1 ? -1 : id.indexOf("/", schemeEnd + 3);
-  const [kind, name, version, ...rest] = pathStart === -1 ? [] : id.slice(pathStart + 1).split("/");
-  if (kind !== collection || !name || rest.length > 0) {
-    throw new Unreadable(`the service's response has an unexpected id: "${shorten(id)}"`);
-  }
-  return { vaultUrl: vaultUrlOf(id, pathStart), name, version: version || undefined };
-}
+import { attributes as commonAttributes, check, date, deletion, parseId, tags, unreadable } from "./model.mjs";
 
 /** base64url text as bytes, undefined if absent; anything else is unreadable. */
 function bytes(value, what) {

@@ -4,6 +4,8 @@
  * js/secrets-model.mjs, js/keys-model.mjs.
  */
 
+import { shorten } from "./args.mjs";
+
 /** Thrown by a shape and turned into the entry's PARSE_ERROR by `read`. */
 export class Unreadable {
   constructor(message) {
@@ -67,11 +69,26 @@ export function deletion(wire) {
  * The vault URL of an id, as `new URL(id)` would give `${protocol}//${host}` (lower case, no
  * default port), which is what the official packages return, without parsing a URL per item.
  */
-export function vaultUrlOf(id, pathStart) {
+function vaultUrlOf(id, pathStart) {
   const origin = id.slice(0, pathStart).toLowerCase();
   if (origin.startsWith("https://") && origin.endsWith(":443")) return origin.slice(0, -4);
   if (origin.startsWith("http://") && origin.endsWith(":80")) return origin.slice(0, -3);
   return origin;
+}
+
+/**
+ * `https://{host}/{collection}/{name}[/{version}]` -> { vaultUrl, name, version }; an id that
+ * is missing or not one of `collection` is unreadable. List items name no version: undefined,
+ * as in the official SDKs.
+ */
+export function parseId(id, collection) {
+  const schemeEnd = typeof id === "string" ? id.indexOf("://") : -1;
+  const pathStart = schemeEnd === -1 ? -1 : id.indexOf("/", schemeEnd + 3);
+  const [kind, name, version, ...rest] = pathStart === -1 ? [] : id.slice(pathStart + 1).split("/");
+  if (kind !== collection || !name || rest.length > 0) {
+    throw new Unreadable(`the service's response has an unexpected id: "${shorten(id ?? "")}"`);
+  }
+  return { vaultUrl: vaultUrlOf(id, pathStart), name, version: version || undefined };
 }
 
 /** A page of items read with `item`: `{ items, continuationToken }`. */

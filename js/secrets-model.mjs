@@ -6,32 +6,15 @@
  * secrets plane's wire names meet public names. A body that is not what the service sends is a
  * PARSE_ERROR of the entry's kind (js/model.mjs), never a half-filled result.
  */
-import { shorten } from "./args.mjs";
-import { attributes, check, deletion as deletionOf, tags, Unreadable, unreadable, vaultUrlOf } from "./model.mjs";
-
-/** `https://{host}/secrets/{name}[/{version}]` -> [vault URL, name, version], or undefined. */
-function parseId(id) {
-  const schemeEnd = id.indexOf("://");
-  if (schemeEnd === -1) return undefined;
-  const pathStart = id.indexOf("/", schemeEnd + 3);
-  if (pathStart === -1) return undefined;
-  const [kind, name, version = "", ...rest] = id.slice(pathStart + 1).split("/");
-  if (kind !== "secrets" || !name || rest.length > 0) return undefined;
-  return [vaultUrlOf(id, pathStart), name, version];
-}
+import { attributes, check, deletion as deletionOf, parseId, tags, Unreadable, unreadable } from "./model.mjs";
 
 /** One bundle or list item, checked: every field the service may send, typed, or undefined. */
 function bundle(wire) {
   if (wire === null || typeof wire !== "object" || Array.isArray(wire)) unreadable("an item is not an object");
   const id = check(wire.id, "string", "id");
-  const parts = id === undefined ? undefined : parseId(id);
-  if (!parts) throw new Unreadable(`the service's response has an unexpected id: "${shorten(id ?? "")}"`);
   return {
     id,
-    vaultUrl: parts[0],
-    name: parts[1],
-    // List items name no version: undefined, as in the official SDKs.
-    version: parts[2] || undefined,
+    ...parseId(id, "secrets"),
     value: check(wire.value, "string", "value"),
     contentType: check(wire.contentType, "string", "contentType"),
     tags: tags(wire.tags),

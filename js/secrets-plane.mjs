@@ -26,6 +26,9 @@ function clientOptions(options) {
   };
 }
 
+/** A backup answer read as bytes. */
+const readBackup = backup(decodeBase64);
+
 // Which listing and which operation on a name, as the core numbers them (src/wasm/mod.rs).
 export const LIST = { secrets: 0, versions: 1, deleted: 2 };
 const NAMED = { delete: 0, getDeleted: 1, recover: 2, purge: 3, backup: 4 };
@@ -127,7 +130,7 @@ export class SecretsPlane {
   }
 
   async backup(name, signal) {
-    return this.#read(await this.#named(NAMED.backup, name, signal), backup(decodeBase64));
+    return this.#read(await this.#named(NAMED.backup, name, signal), readBackup);
   }
 
   async restore(bytes, signal) {
