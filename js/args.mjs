@@ -60,7 +60,7 @@ export function optBoolOption(obj, key, what) {
 }
 
 /** A non-negative number option (milliseconds, counts), at most `max`. */
-function optNumberOption(obj, key, what, max, integer) {
+export function optNumberOption(obj, key, what, max, integer) {
   const v = get(obj, key, what);
   if (absent(v)) return undefined;
   if (typeof v !== "number") throw new TypeError(`${what}.${key} must be a number, not ${typeName(v)}`);
@@ -86,7 +86,7 @@ export function retryOptions(v) {
 }
 
 /** A `Date` option as Unix seconds (floored, so a time before 1970 lands in its own second). */
-function optDateOption(obj, key, what) {
+export function optDateOption(obj, key, what) {
   const v = get(obj, key, what);
   if (absent(v)) return undefined;
   if (!(v instanceof Date)) throw new TypeError(`${what}.${key} must be a Date, not ${typeName(v)}`);
@@ -96,7 +96,7 @@ function optDateOption(obj, key, what) {
 }
 
 /** Tags, a plain object (not a Map, not an array) of strings, as [name, value, name, value...]. */
-function optTagsOption(obj, key, what) {
+export function optTagsOption(obj, key, what) {
   const v = get(obj, key, what);
   if (absent(v)) return undefined;
   const proto = typeof v === "object" && !Array.isArray(v) ? Object.getPrototypeOf(v) : undefined;
@@ -113,14 +113,25 @@ function optTagsOption(obj, key, what) {
   return flat;
 }
 
+/** A list of strings, or absent. */
+export function optStringsOption(obj, key, what) {
+  const v = get(obj, key, what);
+  if (absent(v)) return undefined;
+  if (!Array.isArray(v)) throw new TypeError(`${what}.${key} must be an array of strings, not ${typeName(v)}`);
+  v.forEach((item, i) => string(item, `${what}.${key}[${i}]`));
+  return [...v];
+}
+
+/** An optional boolean as the core's tri-state: 0, 1, or 2 for absent. */
+export const tri = (b) => (b === undefined ? 2 : Number(b));
+
 /** The options of `setKey` and `updateKeyProperties`; `enabled` as 0, 1, or 2 for absent. */
 export function keyOptions(v) {
   const o = options(v, "options");
   if (!o) return { enabled: 2 };
-  const enabled = optBoolOption(o, "enabled", "options");
   return {
     contentType: optStringOption(o, "contentType", "options"),
-    enabled: enabled === undefined ? 2 : Number(enabled),
+    enabled: tri(optBoolOption(o, "enabled", "options")),
     notBefore: optDateOption(o, "notBefore", "options"),
     expiresOn: optDateOption(o, "expiresOn", "options"),
     tags: optTagsOption(o, "tags", "options"),

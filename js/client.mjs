@@ -48,7 +48,7 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
     }
 
     listPropertiesOfKeys(options) {
-      return this.#plane.list(LIST.secrets, undefined, options);
+      return this.#plane.list(LIST.items, undefined, options);
     }
 
     listPropertiesOfKeyVersions(name, options) {
@@ -65,7 +65,7 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
      */
     listPropertiesOfKeysNearExpiry(options = {}) {
       let horizon;
-      return this.#plane.list(LIST.secrets, undefined, options, {
+      return this.#plane.list(LIST.items, undefined, options, {
         // Checked before the first request; a bad duration rejects the first next().
         start: () => (horizon ??= this.#plane.addDuration(Date.now(), options?.within ?? "P30D")),
         item: (p) => p.expiresOn !== undefined && p.expiresOn.getTime() <= horizon,

@@ -4,7 +4,9 @@
  * bytes and no request: RSA-OAEP and RSA-OAEP-256 encryption (and key wrapping, the same
  * operation), and verifying a signature over data (RS*, PS*, ES256/384/512). Hashing for
  * `signData` / `verifyData` too. What WebCrypto lacks (RSA1_5, ES256K, and verifying a
- * precomputed digest) and every private-key operation go to the service.
+ * precomputed digest) and every private-key operation go to the service. A symmetric key in
+ * hand (a local `JsonWebKey` with `k`) encrypts and decrypts with A128/192/256CBCPAD (AES-CBC
+ * with PKCS#7 padding, WebCrypto's AES-CBC).
  *
  * Keys are `JsonWebKey`s in the official shape (key material as `Uint8Array`s).
  */
@@ -76,4 +78,21 @@ export async function verifyDataLocally(key, algorithm, data, signature) {
   const importParams = s.curve ? { name: "ECDSA", namedCurve: s.curve } : { name: s.params.name, hash: s.hash };
   const cryptoKey = await subtle().importKey("jwk", publicJwk(key), importParams, false, ["verify"]);
   return subtle().verify(s.params, cryptoKey, signature, data);
+}
+
+/** The AES-CBC-PAD algorithms and their key sizes in bytes. */
+const AES_CBC_PAD = { A128CBCPAD: 16, A192CBCPAD: 24, A256CBCPAD: 32 };
+
+/** Whether `key` holds the symmetric key `algorithm` needs here. */
+export function canAesLocally(key, algorithm) {
+  const size = Object.hasOwn(AES_CBC_PAD, algorithm) ? AES_CBC_PAD[algorithm] : 0;
+  return subtle() !== undefined && (key?.kty === "oct" || key?.kty === "oct-HSM") && key.k?.length >= size && size > 0;
+}
+
+/** AES-CBC with PKCS#7 padding under the first bytes of `key.k`: encrypts, or `decrypt`s. */
+export async function aesCbcLocally(key, algorithm, data, iv, decrypt) {
+  const raw = key.k.subarray(0, AES_CBC_PAD[algorithm]);
+  const cryptoKey = await subtle().importKey("raw", raw, { name: "AES-CBC" }, false, [decrypt ? "decrypt" : "encrypt"]);
+  const params = { name: "AES-CBC", iv };
+  return new Uint8Array(await (decrypt ? subtle().decrypt(params, cryptoKey, data) : subtle().encrypt(params, cryptoKey, data)));
 }

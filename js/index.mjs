@@ -3,6 +3,6 @@
 // loader instead costs ~24 ms more at startup: Node re-lexes it to find its exports.)
 import { createRequire } from "node:module";
 
-const cjs = createRequire(import.meta.url)("../pkg/node.cjs");
+const { root } = createRequire(import.meta.url)("../pkg/node.cjs");
 
-export const { AbortError, AuthenticationError, KeyClient, KeyVaultError, PollerStoppedError } = cjs;
+export const { AbortError, AuthenticationError, KeyClient, KeyVaultError, PollerStoppedError } = root;

@@ -163,8 +163,28 @@ function rotationPolicy(wire) {
   };
 }
 
+/** A cryptographic operation's `KeyOperationResult`: the output and what AES adds to it. */
+function operated(wire) {
+  const result = bytes(wire.value, "value");
+  if (!result) unreadable("value is missing");
+  return {
+    kid: check(wire.kid, "string", "kid"),
+    result,
+    iv: bytes(wire.iv, "iv"),
+    authenticationTag: bytes(wire.tag, "tag"),
+    additionalAuthenticatedData: bytes(wire.aad, "aad"),
+  };
+}
+
+const recoveredKey = { shape: keyVaultKey, fromValue: (k) => k };
+
 export const keysShapes = {
   key: keyVaultKey,
+  /** What the plane reads whole (`get`): the key. */
+  value: keyVaultKey,
+  /** `restoreKeyBackup`, and a recovery's answer and result: the key. */
+  restored: keyVaultKey,
+  recovered: recoveredKey,
   deleted: keyVaultKey,
   properties: keyProperties,
   deletedItem: deletedKeyItem,
@@ -174,6 +194,13 @@ export const keysShapes = {
     const value = bytes(wire.value, "value");
     if (!value) unreadable("value is missing");
     return value;
+  },
+  operated,
+  /** `verify`: `{ result }`, whether the signature holds. */
+  verified: (wire) => {
+    const result = check(wire.value, "boolean", "value");
+    if (result === undefined) unreadable("value is missing");
+    return { result };
   },
   /** `releaseKey`: `{ value }`, the service's signed release token. */
   release: (wire) => {

@@ -1,8 +1,9 @@
-// The Node ES module entry of keyvault-keys-wasm/secrets: the CommonJS build, loaded with
-// require() so every entry, imported or required, shares one wasm instance (see index.mjs).
+// The Node ES module entry of keyvault-keys-wasm/secrets: its names from the CommonJS build,
+// loaded with require() so every entry, imported or required, shares one wasm instance (see
+// js/index.mjs).
 import { createRequire } from "node:module";
 
-const cjs = createRequire(import.meta.url)("../pkg/node.cjs");
+const { secrets } = createRequire(import.meta.url)("../pkg/node.cjs");
 
 export const {
   isRestError,
@@ -12,4 +13,4 @@ export const {
   parseKeyVaultSecretIdentifier,
   RestError,
   SecretClient,
-} = cjs;
+} = secrets;

@@ -11,11 +11,12 @@
 //! Messages name arguments the way the JavaScript API does (`keySize`, `keyOps`, `plaintext`),
 //! and never quote base64url input: it may be key material or plaintext.
 //!
-//! Versions: `get` and `update` without one address the latest version (`/keys/{name}`). The
-//! cryptographic operations and `release` require one: the REST spec's only paths for them
-//! name a version, and what the service's recorded behaviour shows of an empty version segment
-//! (`/keys/{name}/` meaning the latest) covers GET and PATCH only. So a missing version is
-//! refused with a RangeError rather than guessed.
+//! Versions: every operation without one addresses the latest version. `get` and `update` use
+//! `/keys/{name}`, `release` and `attestation` `/keys/{name}/{op}` (the spec's optional version
+//! segment). The cryptographic operations' paths always have a version segment, so without one
+//! they send it empty (`/keys/{name}//sign`), as the official clients do: the service reads an
+//! empty version as the latest (recorded for GET and PATCH; the official SDK's remote
+//! cryptography relies on it for every operation).
 
 use super::duration::Duration;
 use super::error::{Error, Result};
@@ -382,14 +383,29 @@ fn key_path(name: &str, version: Option<&str>) -> Result<String> {
     }
 }
 
-/// `/keys/{name}/{version}/{segment}`, for the cryptographic operations and release: the
-/// version is required (see the module's docs).
-fn operation_path(name: &str, version: Option<&str>, what: &str, segment: &str) -> Result<String> {
+/// `/keys/{name}/{version}/{segment}`; without a version, `/keys/{name}//{segment}` when the
+/// segment is always there (`empty_segment`), else `/keys/{name}/{segment}` (see the module's
+/// docs).
+fn operation_path(
+    name: &str,
+    version: Option<&str>,
+    segment: &str,
+    empty_segment: bool,
+) -> Result<String> {
     validate::name(name)?;
-    let version =
-        version.ok_or_else(|| Error::range_error(concat(&["version is required for ", what])))?;
-    validate::version(version)?;
-    Ok(concat(&["/keys/", name, "/", version, "/", segment]))
+    let version = match version {
+        Some(v) => {
+            validate::version(v)?;
+            v
+        }
+        None => "",
+    };
+    let slash = if version.is_empty() && !empty_segment {
+        ""
+    } else {
+        "/"
+    };
+    Ok(concat(&["/keys/", name, "/", version, slash, segment]))
 }
 
 /// The JWK's members by [`JWK_MEMBERS`] position, each checked; `kty` is required.
@@ -489,6 +505,68 @@ fn rotation_policy_body(expires_after: Option<&str>, actions: &[String]) -> Resu
     body.array("lifetimeActions", list);
     body.object("attributes", attributes);
     Ok(body.finish())
+}
+
+/// Checks a cryptographic operation's algorithm and inputs (see [`KeysClient::crypto`]);
+/// `value` only when given, so a host can check an algorithm before it has the input.
+pub fn check_crypto(
+    which: CryptoOp,
+    alg: &str,
+    value: Option<&str>,
+    iv: Option<&str>,
+    aad: Option<&str>,
+    tag: Option<&str>,
+) -> Result<()> {
+    one_of(
+        &concat(&["algorithm for ", which.name()]),
+        alg,
+        which.algorithms(),
+    )?;
+    if let Some(value) = value {
+        bytes(which.input(), value)?;
+    }
+    let aes = matches!(which, CryptoOp::Encrypt | CryptoOp::Decrypt) && alg.starts_with('A');
+    let gcm = aes && alg.ends_with("GCM");
+    let decrypt = which == CryptoOp::Decrypt;
+    for (what, given, applies, needed) in [
+        ("iv", iv, aes, aes && decrypt),
+        ("additionalAuthenticatedData", aad, gcm, false),
+        ("authenticationTag", tag, gcm && decrypt, gcm && decrypt),
+    ] {
+        match given {
+            Some(_) if !applies => {
+                return Err(Error::range_error(concat(&[
+                    what,
+                    " does not apply to ",
+                    which.name(),
+                    " with ",
+                    alg,
+                ])))
+            }
+            Some(text) if what == "additionalAuthenticatedData" => base64url(what, text)?,
+            Some(text) => bytes(what, text)?,
+            None if needed => {
+                return Err(Error::range_error(concat(&[
+                    what,
+                    " is required to decrypt with ",
+                    alg,
+                ])))
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks a verification's algorithm and, when given, its digest and signature.
+pub fn check_verify(alg: &str, digest: Option<&str>, signature: Option<&str>) -> Result<()> {
+    one_of("algorithm for verify", alg, &SIGNATURE_ALGORITHMS)?;
+    for (what, given) in [("digest", digest), ("signature", signature)] {
+        if let Some(text) = given {
+            bytes(what, text)?;
+        }
+    }
+    Ok(())
 }
 
 impl KeysClient {
@@ -723,9 +801,8 @@ impl KeysClient {
         self.start(op, now_ms)
     }
 
-    /// `POST /keys/{name}/{version}/release`: the key's material, wrapped for the attested
-    /// target (`enc`: one of [`RELEASE_ALGORITHMS`]). The version is required (see the
-    /// module's docs).
+    /// `POST /keys/{name}[/{version}]/release`: the key's material, wrapped for the attested
+    /// target (`enc`: one of [`RELEASE_ALGORITHMS`]).
     pub fn release(
         &mut self,
         name: &str,
@@ -736,7 +813,7 @@ impl KeysClient {
         now_ms: f64,
     ) -> Result<(Call, Action)> {
         let op = (|| {
-            let path = operation_path(name, version, "release", "release")?;
+            let path = operation_path(name, version, "release", false)?;
             if target.is_empty() {
                 return Err(Error::range_error("targetAttestationToken is empty"));
             }
@@ -756,6 +833,18 @@ impl KeysClient {
         self.start(op, now_ms)
     }
 
+    /// `GET /keys/{name}[/{version}]/attestation`: the key with its attestation blobs.
+    pub fn attestation(
+        &mut self,
+        name: &str,
+        version: Option<&str>,
+        now_ms: f64,
+    ) -> Result<(Call, Action)> {
+        let op = operation_path(name, version, "attestation", false)
+            .map(|path| op(Method::Get, path, None));
+        self.start(op, now_ms)
+    }
+
     /// `POST /rng`: `count` (1-128) random bytes from the service's HSM.
     pub fn random_bytes(&mut self, count: u32, now_ms: f64) -> Result<(Call, Action)> {
         let op = if (1..=128).contains(&count) {
@@ -771,8 +860,7 @@ impl KeysClient {
         self.start(op, now_ms)
     }
 
-    /// `POST /keys/{name}/{version}/{op}` with `{alg, value, iv?, aad?, tag?}`. The version is
-    /// required (see the module's docs).
+    /// `POST /keys/{name}/{version}/{op}` with `{alg, value, iv?, aad?, tag?}`.
     ///
     /// `iv`, `aad` and `tag` are refused where they mean nothing, so a misplaced one is not
     /// silently ignored: all three belong to AES encryption only, `aad` and `tag` to AES-GCM
@@ -792,44 +880,8 @@ impl KeysClient {
         now_ms: f64,
     ) -> Result<(Call, Action)> {
         let op = (|| {
-            let path = operation_path(name, version, which.name(), which.segment())?;
-            one_of(
-                &concat(&["algorithm for ", which.name()]),
-                alg,
-                which.algorithms(),
-            )?;
-            bytes(which.input(), value)?;
-            let aes =
-                matches!(which, CryptoOp::Encrypt | CryptoOp::Decrypt) && alg.starts_with('A');
-            let gcm = aes && alg.ends_with("GCM");
-            let decrypt = which == CryptoOp::Decrypt;
-            for (what, given, applies, needed) in [
-                ("iv", iv, aes, aes && decrypt),
-                ("additionalAuthenticatedData", aad, gcm, false),
-                ("authenticationTag", tag, gcm && decrypt, gcm && decrypt),
-            ] {
-                match given {
-                    Some(_) if !applies => {
-                        return Err(Error::range_error(concat(&[
-                            what,
-                            " does not apply to ",
-                            which.name(),
-                            " with ",
-                            alg,
-                        ])))
-                    }
-                    Some(text) if what == "additionalAuthenticatedData" => base64url(what, text)?,
-                    Some(text) => bytes(what, text)?,
-                    None if needed => {
-                        return Err(Error::range_error(concat(&[
-                            what,
-                            " is required to decrypt with ",
-                            alg,
-                        ])))
-                    }
-                    None => {}
-                }
-            }
+            let path = operation_path(name, version, which.segment(), true)?;
+            check_crypto(which, alg, Some(value), iv, aad, tag)?;
             let mut body = JsonObject::new();
             body.string("alg", alg);
             body.string("value", value);
@@ -844,7 +896,7 @@ impl KeysClient {
     }
 
     /// `POST /keys/{name}/{version}/verify` with `{alg, digest, value}` (`value` is the
-    /// signature). The version is required (see the module's docs).
+    /// signature).
     pub fn verify(
         &mut self,
         name: &str,
@@ -855,10 +907,8 @@ impl KeysClient {
         now_ms: f64,
     ) -> Result<(Call, Action)> {
         let op = (|| {
-            let path = operation_path(name, version, "verify", "verify")?;
-            one_of("algorithm for verify", alg, &SIGNATURE_ALGORITHMS)?;
-            bytes("digest", digest)?;
-            bytes("signature", signature)?;
+            let path = operation_path(name, version, "verify", true)?;
+            check_verify(alg, Some(digest), Some(signature))?;
             let mut body = JsonObject::new();
             body.string("alg", alg);
             body.string("digest", digest);

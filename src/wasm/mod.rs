@@ -3,6 +3,9 @@
 //! `js/client.mjs` checks the JavaScript types of arguments first, so everything that arrives
 //! here is already a string, a number or a boolean. Nothing here imports from JavaScript.
 //!
+//! One `Core` serves one plane (keys or secrets, chosen at `configure`); the operations of
+//! the other plane answer `FO`.
+//!
 //! Every export returns one number (or nothing): on Node 20 an export returning several values
 //! (as a `String` return does: pointer and length) costs about 0.6 ms of compile at startup
 //! each. Text comes back through [`Core::emit`]: the bytes stay in the core's buffer, and the
@@ -22,10 +25,16 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::duration::Duration;
+use crate::core::error::Result;
+use crate::core::keys::{
+    self, CreateKey, CryptoOp, ImportKey, KeyAttributes, KeysClient, ReleasePolicy,
+};
 use crate::core::listing::Listing;
-use crate::core::pipeline::{user_agent, Action, Auth, Call, Config, Failure, Method, Response};
+use crate::core::pipeline::{
+    user_agent, Action, Auth, Call, Config, Failure, Method, Pipeline, Response,
+};
 use crate::core::retry::RetryOptions;
-use crate::core::secrets::{Named, SecretOptions, SecretsClient};
+use crate::core::secrets::{self, SecretOptions, SecretsClient};
 use crate::core::text::{concat, int};
 use crate::core::vault_url::VaultUrl;
 use crate::core::{validate, Error};
@@ -46,11 +55,36 @@ fn error_action(e: &Error) -> String {
     concat(&[kind, e.message()])
 }
 
-/// A secrets-plane client and its calls in flight, by the ids the host gives them.
+/// The plane a [`Core`] serves, chosen at [`Core::configure`].
+enum Plane {
+    Secrets(SecretsClient),
+    Keys(KeysClient),
+}
+
+impl Plane {
+    fn pipeline(&mut self) -> &mut Pipeline {
+        match self {
+            Plane::Secrets(c) => &mut c.pipeline,
+            Plane::Keys(c) => &mut c.pipeline,
+        }
+    }
+
+    fn config(&self) -> &Config {
+        match self {
+            Plane::Secrets(c) => &c.pipeline.config,
+            Plane::Keys(c) => &c.pipeline.config,
+        }
+    }
+}
+
+/// A call the host made on the other plane: the host never does, so it is out of order.
+const WRONG_PLANE: &str = "FO";
+
+/// A client of one plane and its calls in flight, by the ids the host gives them.
 #[wasm_bindgen]
 pub struct Core {
     /// `None` until [`Core::configure`] succeeds.
-    client: Option<SecretsClient>,
+    client: Option<Plane>,
     calls: Vec<Option<Call>>,
     /// The text of the last answer, read by the host before its next call.
     out: String,
@@ -94,12 +128,14 @@ impl Core {
         locate(self.out.as_bytes())
     }
 
-    /// Sets the client up: 0 when it is, else a `RangeError`'s message for a
-    /// bad vault URL, api-version or user-agent prefix. Retry numbers are checked by the host;
-    /// absent ones take the defaults. `seed` (any number) seeds the backoff jitter.
+    /// Sets the client up for the keys plane (`keys`) or the secrets plane: 0 when it is, else
+    /// a `RangeError`'s message for a bad vault URL, api-version or user-agent prefix. Retry
+    /// numbers are checked by the host; absent ones take the defaults. `seed` (any number)
+    /// seeds the backoff jitter.
     #[allow(clippy::too_many_arguments)]
     pub fn configure(
         &mut self,
+        keys: bool,
         vault_url: &str,
         allow_insecure: bool,
         verify_challenge_resource: bool,
@@ -110,7 +146,7 @@ impl Core {
         max_retry_delay_ms: Option<f64>,
         seed: f64,
     ) -> f64 {
-        let config = (|| -> crate::core::error::Result<Config> {
+        let config = (|| -> Result<Config> {
             let api_version = service_version.unwrap_or_else(|| DEFAULT_SERVICE_VERSION.into());
             validate::service_version(&api_version)?;
             if let Some(p) = &user_agent_prefix {
@@ -133,7 +169,12 @@ impl Core {
         })();
         match config {
             Ok(config) => {
-                self.client = Some(SecretsClient::new(config, seed.to_bits()));
+                let seed = seed.to_bits();
+                self.client = Some(if keys {
+                    Plane::Keys(KeysClient::new(config, seed))
+                } else {
+                    Plane::Secrets(SecretsClient::new(config, seed))
+                });
                 0.0
             }
             Err(e) => self.emit(e.message().to_string()),
@@ -144,11 +185,7 @@ impl Core {
     /// `User-Agent`.
     pub fn identity(&mut self) -> f64 {
         let text = match &self.client {
-            Some(c) => concat(&[
-                &c.pipeline.config.vault.origin,
-                "\n",
-                &c.pipeline.config.user_agent,
-            ]),
+            Some(c) => concat(&[&c.config().vault.origin, "\n", &c.config().user_agent]),
             None => String::new(),
         };
         self.emit(text)
@@ -159,12 +196,12 @@ impl Core {
     fn begin(
         &mut self,
         id: u32,
-        start: impl FnOnce(&mut SecretsClient) -> crate::core::error::Result<(Call, Action)>,
+        start: impl FnOnce(&mut Plane) -> Option<Result<(Call, Action)>>,
     ) -> f64 {
-        let Some(client) = self.client.as_mut() else {
-            return self.emit("FO".into());
+        let Some(started) = self.client.as_mut().and_then(start) else {
+            return self.emit(WRONG_PLANE.into());
         };
-        let (call, action) = match start(client) {
+        let (call, action) = match started {
             Ok(started) => started,
             Err(e) => return self.emit(error_action(&e)),
         };
@@ -180,11 +217,31 @@ impl Core {
     }
 
     /// Runs `step` on call `id`, encodes the next action, and forgets the call once it is over.
-    fn step(
+    /// [`Core::begin`] of a secrets-plane operation.
+    fn secrets(
         &mut self,
         id: u32,
-        step: impl FnOnce(&mut crate::core::pipeline::Pipeline, &mut Call) -> Action,
+        start: impl FnOnce(&mut SecretsClient) -> Result<(Call, Action)>,
     ) -> f64 {
+        self.begin(id, |p| match p {
+            Plane::Secrets(c) => Some(start(c)),
+            Plane::Keys(_) => None,
+        })
+    }
+
+    /// [`Core::begin`] of a keys-plane operation.
+    fn keys(
+        &mut self,
+        id: u32,
+        start: impl FnOnce(&mut KeysClient) -> Result<(Call, Action)>,
+    ) -> f64 {
+        self.begin(id, |p| match p {
+            Plane::Keys(c) => Some(start(c)),
+            Plane::Secrets(_) => None,
+        })
+    }
+
+    fn step(&mut self, id: u32, step: impl FnOnce(&mut Pipeline, &mut Call) -> Action) -> f64 {
         let slot = self.calls.get_mut(id as usize);
         let (Some(client), Some(slot)) = (self.client.as_mut(), slot) else {
             return self.emit("FO".into());
@@ -192,7 +249,7 @@ impl Core {
         let Some(call) = slot.as_mut() else {
             return self.emit("FO".into());
         };
-        let action = step(&mut client.pipeline, call);
+        let action = step(client.pipeline(), call);
         let text = encode(call, &action);
         if matches!(action, Action::Done | Action::Fail(_)) {
             *slot = None;
@@ -224,7 +281,7 @@ impl Core {
             expires_on: seconds(expires_on),
             tags: tags.as_deref(),
         };
-        self.begin(id, |c| {
+        self.secrets(id, |c| {
             if update {
                 c.update(name, text.as_deref(), &options, now)
             } else {
@@ -233,21 +290,46 @@ impl Core {
         })
     }
 
-    /// `GET /secrets/{name}[/{version}]`.
+    /// `GET /secrets/{name}[/{version}]` or `GET /keys/{name}[/{version}]`.
     pub fn get(&mut self, id: u32, now: f64, name: &str, version: Option<String>) -> f64 {
-        self.begin(id, |c| c.get(name, version.as_deref(), now))
+        let version = version.as_deref();
+        self.begin(id, |p| {
+            Some(match p {
+                Plane::Secrets(c) => c.get(name, version, now),
+                Plane::Keys(c) => c.get(name, version, now),
+            })
+        })
     }
 
-    /// 0 delete, 1 get deleted, 2 recover, 3 purge, 4 backup.
+    /// 0 delete, 1 get deleted, 2 recover, 3 purge, 4 backup; keys also 5 rotate, 6 get the
+    /// rotation policy.
     pub fn named(&mut self, id: u32, now: f64, which: u32, name: &str) -> f64 {
-        let which = match which {
-            0 => Named::Delete,
-            1 => Named::GetDeleted,
-            2 => Named::Recover,
-            3 => Named::Purge,
-            _ => Named::Backup,
-        };
-        self.begin(id, |c| c.named(which, name, now))
+        self.begin(id, |p| {
+            Some(match p {
+                Plane::Secrets(c) => {
+                    let which = match which {
+                        0 => secrets::Named::Delete,
+                        1 => secrets::Named::GetDeleted,
+                        2 => secrets::Named::Recover,
+                        3 => secrets::Named::Purge,
+                        _ => secrets::Named::Backup,
+                    };
+                    c.named(which, name, now)
+                }
+                Plane::Keys(c) => {
+                    let which = match which {
+                        0 => keys::Named::Delete,
+                        1 => keys::Named::GetDeleted,
+                        2 => keys::Named::Recover,
+                        3 => keys::Named::Purge,
+                        4 => keys::Named::Backup,
+                        5 => keys::Named::Rotate,
+                        _ => keys::Named::GetRotationPolicy,
+                    };
+                    c.named(which, name, now)
+                }
+            })
+        })
     }
 
     /// One page: 0 secrets, 1 versions of `name`, 2 deleted secrets.
@@ -265,20 +347,243 @@ impl Core {
             1 => Listing::Versions,
             _ => Listing::Deleted,
         };
-        self.begin(id, |c| {
-            c.list(
-                which,
-                name.as_deref(),
-                max_page_size,
-                continuation_token.as_deref(),
+        let (name, token) = (name.as_deref(), continuation_token.as_deref());
+        self.begin(id, |p| {
+            Some(match p {
+                Plane::Secrets(c) => c.list(which, name, max_page_size, token, now),
+                Plane::Keys(c) => c.list(which, name, max_page_size, token, now),
+            })
+        })
+    }
+
+    /// `POST /secrets/restore` or `POST /keys/restore` of a backup given as base64url.
+    pub fn restore(&mut self, id: u32, now: f64, backup: &str) -> f64 {
+        self.begin(id, |p| {
+            Some(match p {
+                Plane::Secrets(c) => c.restore(backup, now),
+                Plane::Keys(c) => c.restore(backup, now),
+            })
+        })
+    }
+
+    /// `POST /keys/{name}/create` (`import` false: `kty` and the sizes apply) or `PUT
+    /// /keys/{name}` (`import` true: `jwk` is the key as name, value pairs). Tri-states
+    /// (`enabled`, `exportable`, `hsm`, `policy_immutable`) are 0, 1, or 2 for absent; dates are
+    /// Unix seconds; tags are name, value pairs; `policy` is the release policy's base64url.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = writeKey)]
+    pub fn write_key(
+        &mut self,
+        id: u32,
+        now: f64,
+        import: bool,
+        name: &str,
+        kty: &str,
+        key_size: Option<u32>,
+        public_exponent: Option<u32>,
+        curve: Option<String>,
+        jwk: Option<Vec<String>>,
+        hsm: u32,
+        key_ops: Option<Vec<String>>,
+        enabled: u32,
+        not_before: Option<f64>,
+        expires_on: Option<f64>,
+        exportable: u32,
+        tags: Option<Vec<String>>,
+        policy: Option<String>,
+        policy_content_type: Option<String>,
+        policy_immutable: u32,
+    ) -> f64 {
+        let attributes = KeyAttributes {
+            enabled: tri(enabled),
+            not_before: seconds(not_before),
+            expires_on: seconds(expires_on),
+            exportable: tri(exportable),
+        };
+        let release_policy = policy.as_deref().map(|data| ReleasePolicy {
+            data,
+            content_type: policy_content_type.as_deref(),
+            immutable: tri(policy_immutable),
+        });
+        let (key_ops, tags) = (key_ops.as_deref(), tags.as_deref());
+        self.keys(id, |c| {
+            if import {
+                let key = ImportKey {
+                    jwk: jwk.as_deref().unwrap_or(&[]),
+                    key_ops,
+                    hsm: tri(hsm),
+                    attributes,
+                    tags,
+                    release_policy,
+                };
+                c.import(name, &key, now)
+            } else {
+                let key = CreateKey {
+                    kty,
+                    key_size,
+                    public_exponent,
+                    curve: curve.as_deref(),
+                    key_ops,
+                    attributes,
+                    tags,
+                    release_policy,
+                };
+                c.create(name, &key, now)
+            }
+        })
+    }
+
+    /// `PATCH /keys/{name}[/{version}]`: as [`Core::write_key`], without the key itself.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = updateKey)]
+    pub fn update_key(
+        &mut self,
+        id: u32,
+        now: f64,
+        name: &str,
+        version: Option<String>,
+        key_ops: Option<Vec<String>>,
+        enabled: u32,
+        not_before: Option<f64>,
+        expires_on: Option<f64>,
+        tags: Option<Vec<String>>,
+        policy: Option<String>,
+        policy_content_type: Option<String>,
+        policy_immutable: u32,
+    ) -> f64 {
+        let attributes = KeyAttributes {
+            enabled: tri(enabled),
+            not_before: seconds(not_before),
+            expires_on: seconds(expires_on),
+            exportable: None,
+        };
+        let release_policy = policy.as_deref().map(|data| ReleasePolicy {
+            data,
+            content_type: policy_content_type.as_deref(),
+            immutable: tri(policy_immutable),
+        });
+        self.keys(id, |c| {
+            c.update(
+                name,
+                version.as_deref(),
+                key_ops.as_deref(),
+                &attributes,
+                tags.as_deref(),
+                release_policy.as_ref(),
                 now,
             )
         })
     }
 
-    /// `POST /secrets/restore` of a backup given as base64url.
-    pub fn restore(&mut self, id: u32, now: f64, backup: &str) -> f64 {
-        self.begin(id, |c| c.restore(backup, now))
+    /// `PUT /keys/{name}/rotationpolicy`: `actions` are triples of action, timeAfterCreate,
+    /// timeBeforeExpiry (one of the two empty).
+    #[wasm_bindgen(js_name = rotationPolicy)]
+    pub fn rotation_policy(
+        &mut self,
+        id: u32,
+        now: f64,
+        name: &str,
+        expires_in: Option<String>,
+        actions: Vec<String>,
+    ) -> f64 {
+        self.keys(id, |c| {
+            c.update_rotation_policy(name, expires_in.as_deref(), &actions, now)
+        })
+    }
+
+    /// `POST /keys/{name}[/{version}]/release`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn release(
+        &mut self,
+        id: u32,
+        now: f64,
+        name: &str,
+        version: Option<String>,
+        target: &str,
+        nonce: Option<String>,
+        enc: Option<String>,
+    ) -> f64 {
+        self.keys(id, |c| {
+            c.release(
+                name,
+                version.as_deref(),
+                target,
+                nonce.as_deref(),
+                enc.as_deref(),
+                now,
+            )
+        })
+    }
+
+    /// `GET /keys/{name}[/{version}]/attestation`.
+    pub fn attestation(&mut self, id: u32, now: f64, name: &str, version: Option<String>) -> f64 {
+        self.keys(id, |c| c.attestation(name, version.as_deref(), now))
+    }
+
+    /// `POST /rng`.
+    #[wasm_bindgen(js_name = randomBytes)]
+    pub fn random_bytes(&mut self, id: u32, now: f64, count: u32) -> f64 {
+        self.keys(id, |c| c.random_bytes(count, now))
+    }
+
+    /// A cryptographic operation: `which` 0 encrypt, 1 decrypt, 2 wrapKey, 3 unwrapKey, 4 sign
+    /// (`value` the input; `iv`, `aad`, `tag` as they apply), 5 verify (`value` the digest,
+    /// `iv` the signature). Binary inputs are base64url.
+    #[allow(clippy::too_many_arguments)]
+    pub fn crypto(
+        &mut self,
+        id: u32,
+        now: f64,
+        which: u32,
+        name: &str,
+        version: Option<String>,
+        alg: &str,
+        value: &str,
+        iv: Option<String>,
+        aad: Option<String>,
+        tag: Option<String>,
+    ) -> f64 {
+        let version = version.as_deref();
+        let Some(op) = crypto_op(which) else {
+            let signature = iv.unwrap_or_default();
+            return self.keys(id, |c| c.verify(name, version, alg, value, &signature, now));
+        };
+        self.keys(id, |c| {
+            c.crypto(
+                name,
+                version,
+                op,
+                alg,
+                value,
+                iv.as_deref(),
+                aad.as_deref(),
+                tag.as_deref(),
+                now,
+            )
+        })
+    }
+
+    /// Checks a cryptographic operation's algorithm and inputs, those given (arguments as in
+    /// [`Core::crypto`]), before anything else happens: 0, or a `RangeError`'s message.
+    #[wasm_bindgen(js_name = checkCrypto)]
+    pub fn check_crypto(
+        &mut self,
+        which: u32,
+        alg: &str,
+        value: Option<String>,
+        iv: Option<String>,
+        aad: Option<String>,
+        tag: Option<String>,
+    ) -> f64 {
+        let (value, iv) = (value.as_deref(), iv.as_deref());
+        let checked = match crypto_op(which) {
+            Some(op) => keys::check_crypto(op, alg, value, iv, aad.as_deref(), tag.as_deref()),
+            None => keys::check_verify(alg, value, iv),
+        };
+        match checked {
+            Ok(()) => 0.0,
+            Err(e) => self.emit(e.message().to_string()),
+        }
     }
 
     /// The response to the last `S` action of call `id`; a header is passed only if present.
@@ -328,7 +633,7 @@ impl Core {
     /// The challenge of the background refresh an `S3` action asked for: scope `\n` tenant.
     #[wasm_bindgen(js_name = refreshChallenge)]
     pub fn refresh_challenge(&mut self) -> f64 {
-        let text = match self.client.as_ref().and_then(|c| c.pipeline.refreshing()) {
+        let text = match self.client.as_mut().and_then(|c| c.pipeline().refreshing()) {
             Some(c) => concat(&[&c.scope, "\n", c.tenant_id.as_deref().unwrap_or("")]),
             None => String::new(),
         };
@@ -340,7 +645,7 @@ impl Core {
     pub fn refreshed(&mut self, expires_on: f64) -> bool {
         self.client
             .as_mut()
-            .is_some_and(|c| c.pipeline.on_refreshed(expires_on))
+            .is_some_and(|c| c.pipeline().on_refreshed(expires_on))
     }
 
     /// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct: the expiry arithmetic of
@@ -364,6 +669,18 @@ impl Core {
     #[wasm_bindgen(js_name = lastText)]
     pub fn last_text(&self) -> f64 {
         locate(self.out.as_bytes())
+    }
+}
+
+/// 0 encrypt, 1 decrypt, 2 wrapKey, 3 unwrapKey, 4 sign; `None` (any other) verify.
+fn crypto_op(which: u32) -> Option<CryptoOp> {
+    match which {
+        0 => Some(CryptoOp::Encrypt),
+        1 => Some(CryptoOp::Decrypt),
+        2 => Some(CryptoOp::WrapKey),
+        3 => Some(CryptoOp::UnwrapKey),
+        4 => Some(CryptoOp::Sign),
+        _ => None,
     }
 }
 

@@ -63,6 +63,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/keys/{name}/", get(get_key).patch(update_key))
         .route("/keys/{name}/{version}", get(get_key).patch(update_key))
+        // An emulated vault has no HSM to attest its keys: the answer is the key, without
+        // `attributes.attestation`.
+        .route("/keys/{name}/attestation", get(get_key))
+        .route("/keys/{name}/{version}/attestation", get(get_key))
         .route("/keys/{name}/create", post(create_key))
         .route("/keys/{name}/rotate", post(rotate_key))
         .route(

@@ -1,0 +1,17 @@
+// The browser entry of keyvault-keys-wasm/keys, the drop-in for @azure/keyvault-keys.
+import { defineKeyClients } from "./key-client.mjs";
+import { wasm } from "./wasm-browser.mjs";
+
+export const { KeyClient, CryptographyClient } = defineKeyClients(wasm);
+export { isRestError, RestError } from "./rest-error.mjs";
+export {
+  KnownDeletionRecoveryLevel,
+  KnownEncryptionAlgorithms,
+  KnownKeyCurveNames,
+  KnownKeyExportEncryptionAlgorithm,
+  KnownKeyOperations,
+  KnownKeyTypes,
+  KnownSignatureAlgorithms,
+  logger,
+  parseKeyVaultKeyIdentifier,
+} from "./key-client.mjs";

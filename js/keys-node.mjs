@@ -1,0 +1,22 @@
+// The Node ES module entry of keyvault-keys-wasm/keys: its names from the CommonJS build,
+// loaded with require() so every entry, imported or required, shares one wasm instance (see
+// js/index.mjs).
+import { createRequire } from "node:module";
+
+const { keys } = createRequire(import.meta.url)("../pkg/node.cjs");
+
+export const {
+  CryptographyClient,
+  isRestError,
+  KeyClient,
+  KnownDeletionRecoveryLevel,
+  KnownEncryptionAlgorithms,
+  KnownKeyCurveNames,
+  KnownKeyExportEncryptionAlgorithm,
+  KnownKeyOperations,
+  KnownKeyTypes,
+  KnownSignatureAlgorithms,
+  logger,
+  parseKeyVaultKeyIdentifier,
+  RestError,
+} = keys;

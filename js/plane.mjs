@@ -1,0 +1,210 @@
+import { withSignal } from "./abort.mjs";
+import * as args from "./args.mjs";
+import { decodeBase64, encodeBase64url } from "./base64.mjs";
+import { pagedIterator } from "./paging.mjs";
+import { credentialFunction, Pipeline, Wasm } from "./pipeline.mjs";
+import { KeyPoller } from "./poller.mjs";
+import { page, read } from "./model.mjs";
+import { backup } from "./secrets-model.mjs";
+
+/** The constructor's options, type-checked; the core checks the values. */
+function clientOptions(options) {
+  const o = args.options(options, "options");
+  if (!o) return { retry: {} };
+  const httpClient = o.httpClient;
+  if (httpClient !== undefined && httpClient !== null && typeof httpClient?.sendRequest !== "function") {
+    throw new TypeError("options.httpClient must have a sendRequest(request) method");
+  }
+  const ua = args.options(o.userAgentOptions, "options.userAgentOptions");
+  return {
+    allowInsecure: args.optBoolOption(o, "allowInsecureConnection", "options") ?? false,
+    disableVerification: args.optBoolOption(o, "disableChallengeResourceVerification", "options") ?? false,
+    serviceVersion: args.optStringOption(o, "serviceVersion", "options"),
+    httpClient: httpClient ?? undefined,
+    retry: args.retryOptions(o.retryOptions),
+    userAgentPrefix: ua ? args.optStringOption(ua, "userAgentPrefix", "options.userAgentOptions") : undefined,
+  };
+}
+
+/** A backup answer read as bytes. */
+const readBackup = backup(decodeBase64);
+
+// Which listing and which operation on a name, as the core numbers them (src/wasm/mod.rs).
+export const LIST = { items: 0, versions: 1, deleted: 2 };
+export const NAMED = { delete: 0, getDeleted: 1, recover: 2, purge: 3, backup: 4, rotate: 5, getRotationPolicy: 6 };
+
+/**
+ * What both planes do alike: one wasm `Core` configured for the plane and its pipeline, and
+ * the operations on an object by name (get, delete, recover, purge, backup, restore, the
+ * listings), each from checked arguments to a shaped result. `shapes` (js/secrets-model.mjs,
+ * js/keys-model.mjs) says what results look like: `value` (an object read whole),
+ * `properties`, `deleted`, and optionally `deletedItem` (an item of the deleted listing) and
+ * `recovered` (a recovery's answer and result; by default the value's properties); `errors`
+ * says what errors are. Everything here is orchestration (argument types, iterators, pollers,
+ * abort); rules and retries are decided in Rust.
+ */
+export class Plane {
+  #wasm;
+  #pipeline;
+  #shapes;
+
+  /**
+   * @param wasm `{ glue, exports }` of an initialised module (the glue's `Core`, the memory)
+   * @param keys whether this is the keys plane (else the secrets plane)
+   */
+  constructor(wasm, keys, defaultHttpClient, vaultUrl, credential, options, shapes, errors) {
+    const url = args.string(vaultUrl, "vaultUrl");
+    const getToken = credentialFunction(credential);
+    const o = clientOptions(options);
+    const w = new Wasm(new wasm.glue.Core(), wasm.exports.memory);
+    const refused = w.core.configure(
+      keys,
+      url,
+      o.allowInsecure,
+      !o.disableVerification,
+      o.serviceVersion,
+      o.userAgentPrefix,
+      o.retry.maxRetries,
+      o.retry.retryDelayInMs,
+      o.retry.maxRetryDelayInMs,
+      Math.random() * 2 ** 52,
+    );
+    // A bad vault URL, api-version or user-agent prefix: the core's message.
+    if (refused !== 0) throw new RangeError(w.text(refused));
+    this.#wasm = w;
+    this.#shapes = shapes;
+    this.#pipeline = new Pipeline(w, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs, errors);
+  }
+
+  /** The vault's URL, normalised. */
+  get vaultUrl() {
+    return this.#pipeline.origin;
+  }
+
+  /** `ms` plus an ISO-8601 duration, calendar-correct (the core's arithmetic). */
+  addDuration(ms, duration) {
+    const result = this.#wasm.core.addDuration(ms, args.string(duration, "duration"));
+    if (Number.isNaN(result)) throw new RangeError(this.#wasm.text(this.#wasm.core.lastText()));
+    return result;
+  }
+
+  /** Runs a check of the core that answers 0, or a RangeError's message (thrown). */
+  check(run) {
+    const at = run(this.#wasm.core);
+    if (at !== 0) throw new RangeError(this.#wasm.text(at));
+  }
+
+  /** Runs one operation begun by `start(core, id, now)` and reads its answer with `shape`. */
+  async call(start, shape, signal) {
+    return read(this.#pipeline, await this.#pipeline.run(start, signal), shape);
+  }
+
+  #get(name, version, signal) {
+    const n = args.string(name, "name");
+    return this.#pipeline.run((core, id, now) => core.get(id, now, n, version), signal);
+  }
+
+  #named(which, name, signal) {
+    const n = args.string(name, "name");
+    return this.#pipeline.run((core, id, now) => core.named(id, now, which, n), signal);
+  }
+
+  /** One of the operations on a name (`NAMED`), its answer read with `shape`. */
+  async named(which, name, shape, signal) {
+    return read(this.#pipeline, await this.#named(which, name, signal), shape);
+  }
+
+  /** `GET` of the version named, or the latest (`version` undefined). */
+  async get(name, version, signal) {
+    return read(this.#pipeline, await this.#get(name, version, signal), this.#shapes.value);
+  }
+
+  async getDeleted(name, signal) {
+    return this.named(NAMED.getDeleted, name, this.#shapes.deleted, signal);
+  }
+
+  async purge(name, signal) {
+    await this.#named(NAMED.purge, name, signal);
+  }
+
+  async backup(name, signal) {
+    return this.named(NAMED.backup, name, readBackup, signal);
+  }
+
+  async restore(bytes, signal) {
+    const b = encodeBase64url(args.bytes(bytes, "backup"));
+    return this.call((core, id, now) => core.restore(id, now, b), this.#shapes.restored ?? this.#shapes.properties, signal);
+  }
+
+  /**
+   * A paged iterator over one listing (`LIST`), with the call options of every page.
+   * `keep` optionally filters: `{ start() }` runs before each page, `item(x)` keeps an item.
+   */
+  list(which, name, options, keep) {
+    const item = which === LIST.deleted ? (this.#shapes.deletedItem ?? this.#shapes.deleted) : this.#shapes.properties;
+    const shape = page(item);
+    return pagedIterator(
+      (token, max) =>
+        withSignal(options, async (signal) => {
+          const n = which === LIST.versions ? args.string(name, "name") : undefined;
+          const t = args.optString(token, "continuationToken");
+          const m = args.pageSize(max);
+          keep?.start();
+          return this.call((core, id, now) => core.list(id, now, which, n, m, t), shape, signal);
+        }),
+      keep?.item,
+    );
+  }
+
+  /** Starts deleting; the poller finishes when the deletion is visible. */
+  async beginDelete(name, options = {}) {
+    const poller = new KeyPoller(
+      "delete",
+      name,
+      {
+        start: (signal) => this.named(NAMED.delete, name, this.#shapes.deleted, signal),
+        // A vault without soft delete has nothing to wait for.
+        finishedAtStart: (deleted) => deleted.recoveryId === undefined,
+        check: (signal, started) =>
+          this.#settled(this.#named(NAMED.getDeleted, name, signal), this.#shapes.deleted, started),
+      },
+      options,
+    );
+    await poller.poll(options);
+    return poller;
+  }
+
+  /** Starts recovering; the poller finishes when the object can be read again. */
+  async beginRecover(name, options = {}) {
+    const recovered = this.#shapes.recovered ?? { shape: this.#shapes.properties, fromValue: (v) => v.properties };
+    const poller = new KeyPoller(
+      "recover",
+      name,
+      {
+        start: (signal) => this.named(NAMED.recover, name, recovered.shape, signal),
+        check: async (signal, started) => {
+          const got = await this.#settled(this.#get(name, undefined, signal), this.#shapes.value, null);
+          return got === null ? started : got && recovered.fromValue(got);
+        },
+      },
+      options,
+    );
+    await poller.poll(options);
+    return poller;
+  }
+
+  /**
+   * A check's answer: the new state, or undefined while the service still says 404. A 403
+   * means the caller may not read the object but the operation is done (as the official SDK
+   * treats it): the answer is then `otherwise`.
+   */
+  async #settled(response, shape, otherwise) {
+    try {
+      return read(this.#pipeline, await response, shape);
+    } catch (e) {
+      if (e?.statusCode === 404) return undefined;
+      if (e?.statusCode === 403) return otherwise;
+      throw e;
+    }
+  }
+}
