@@ -1,8 +1,7 @@
 /**
  * keyvault-keys-wasm/keys: a drop-in for `@azure/keyvault-keys` (4.10): `KeyClient` for
- * cryptographic keys and `CryptographyClient`. The contract is written first: this file is
- * checked against the official types in both directions (tests/types/keys.mts); the entry that
- * implements it is not published yet (see the README).
+ * cryptographic keys and `CryptographyClient`. This file is checked against the official types
+ * in both directions (tests/types/keys.mts).
  */
 import type { TokenCredential, TokenProvider } from "./index.js";
 import type {

@@ -1,6 +1,6 @@
 // The packed tarball, installed into a fresh project the way users get it: Node ESM and CJS,
 // and a Vite app (build + preview, and the dev server) in headless Chromium, with no plugin;
-// the root entry and keyvault-keys-wasm/secrets side by side.
+// the root entry, keyvault-keys-wasm/keys and keyvault-keys-wasm/secrets side by side.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +28,9 @@ before(async () => {
     `${app}/main.js`,
     'import { KeyClient, KeyVaultError } from "keyvault-keys-wasm";\n' +
       'import { SecretClient, isRestError } from "keyvault-keys-wasm/secrets";\n' +
-      "Object.assign(window, { KeyClient, KeyVaultError, SecretClient, isRestError });\ndocument.title = 'ready';\n",
+      'import { KeyClient as CryptoKeyClient, CryptographyClient } from "keyvault-keys-wasm/keys";\n' +
+      "Object.assign(window, { KeyClient, KeyVaultError, SecretClient, isRestError, CryptoKeyClient, CryptographyClient });\n" +
+      "document.title = 'ready';\n",
   );
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -59,6 +61,24 @@ test("installed tarball: ESM import and CJS require in Node", () => {
     c.getSecret("pack-never-set").catch((e) => console.log(isRestError(e), e.statusCode));`;
   assert.equal(script(secretsEsm, "module").trim(), "secrets esm ok");
   assert.equal(script(secretsCjs, "commonjs").trim(), "true 404");
+  const keysEsm = `import { KeyClient, CryptographyClient } from "keyvault-keys-wasm/keys";
+    const c = new KeyClient(process.env.VAULT, { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }) }, { allowInsecureConnection: true, disableChallengeResourceVerification: true });
+    const key = await c.createEcKey("pack-keys-esm", { curve: "P-256" });
+    const data = new TextEncoder().encode("signed");
+    const signed = await c.getCryptographyClient(key.name).signData("ES256", data);
+    console.log(key.keyType, (await new CryptographyClient(key.key).verifyData("ES256", data, signed.result)).result);`;
+  const keysCjs = `const { KeyClient, KnownKeyTypes } = require("keyvault-keys-wasm/keys");
+    const c = new KeyClient(process.env.VAULT, { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }) }, { allowInsecureConnection: true, disableChallengeResourceVerification: true });
+    c.getKey("pack-never-made").catch((e) => console.log(KnownKeyTypes.EC, e.name, e.statusCode));`;
+  assert.equal(script(keysEsm, "module").trim(), "EC true");
+  assert.equal(script(keysCjs, "commonjs").trim(), "EC RestError 404");
+  // Each entry shows its own names only.
+  const names = `console.log(["keyvault-keys-wasm", "keyvault-keys-wasm/keys", "keyvault-keys-wasm/secrets"].map((e) => Object.keys(require(e)).sort().join(",")).join("\\n"))`;
+  assert.deepEqual(script(names, "commonjs").trim().split("\n"), [
+    "AbortError,AuthenticationError,KeyClient,KeyVaultError,PollerStoppedError",
+    "CryptographyClient,KeyClient,KnownDeletionRecoveryLevel,KnownEncryptionAlgorithms,KnownKeyCurveNames,KnownKeyExportEncryptionAlgorithm,KnownKeyOperations,KnownKeyTypes,KnownSignatureAlgorithms,RestError,isRestError,logger,parseKeyVaultKeyIdentifier",
+    "KnownContentType,KnownDeletionRecoveryLevel,RestError,SecretClient,isRestError,logger,parseKeyVaultSecretIdentifier",
+  ]);
 });
 
 /** Starts `vite <args>` in the app and resolves to its local URL. */
@@ -93,7 +113,15 @@ async function roundTripIn(url) {
       });
       const secret = await secrets.setSecret(`vite-secret-${Date.now()}`, "secret via vite");
       const absent = await secrets.getSecret(`absent-${Date.now()}`).catch((e) => e);
-      return [set.value, missing instanceof window.KeyVaultError, missing.statusCode, secret.value, window.isRestError(absent), absent.statusCode];
+      const keys = new window.CryptoKeyClient(vaultUrl, { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600e3 }) }, {
+        allowInsecureConnection: true,
+        disableChallengeResourceVerification: true,
+      });
+      const key = await keys.createEcKey(`vite-key-${Date.now()}`, { curve: "P-256" });
+      const data = new TextEncoder().encode("signed in the vault");
+      const signed = await keys.getCryptographyClient(key.name).signData("ES256", data);
+      const verified = await new window.CryptographyClient(key.key).verifyData("ES256", data, signed.result);
+      return [set.value, missing instanceof window.KeyVaultError, missing.statusCode, secret.value, window.isRestError(absent), absent.statusCode, verified.result];
     }, vault);
   } finally {
     await page.close();
@@ -104,7 +132,7 @@ test("Vite build (no plugin, no config) serves a working client", async () => {
   execFileSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: app, stdio: "inherit" });
   const server = await startVite(["preview", "--strictPort", "false"]);
   try {
-    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404, "secret via vite", true, 404]);
+    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404, "secret via vite", true, 404, true]);
   } finally {
     server.stop();
   }
@@ -113,7 +141,7 @@ test("Vite build (no plugin, no config) serves a working client", async () => {
 test("Vite dev server (dependency pre-bundling) serves a working client", async () => {
   const server = await startVite([]);
   try {
-    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404, "secret via vite", true, 404]);
+    assert.deepEqual(await roundTripIn(server.url), ["via vite", true, 404, "secret via vite", true, 404, true]);
   } finally {
     server.stop();
   }

@@ -1,9 +1,8 @@
 // The /keys contract (js/keys.d.ts) against @azure/keyvault-keys: ours must be assignable to
 // the official types and the official ones to ours (classes compared by their public
-// members), so the contract cannot drift from the official API. The entry implementing it is
-// not published yet, so the declarations are imported by path.
+// members), so the contract cannot drift from the official API.
 import * as official from "@azure/keyvault-keys";
-import type * as ours from "../../js/keys.js";
+import type * as ours from "keyvault-keys-wasm/keys";
 
 /** A class's public members (a class with private members is otherwise only itself). */
 type Public<T> = { [K in keyof T]: T[K] };
