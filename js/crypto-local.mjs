@@ -34,8 +34,13 @@ const ENCRYPTIONS = { "RSA-OAEP": "SHA-1", "RSA-OAEP-256": "SHA-256" };
 /** The digest `signData` and `verifyData` sign: SHA-256/384/512 by the algorithm's suffix; ES256K is SHA-256. */
 const DIGESTS = { ...Object.fromEntries(Object.entries(SIGNATURES).map(([alg, s]) => [alg, s.hash])), ES256K: "SHA-256" };
 
-/** Whether `algorithm` is a signature algorithm whose digest this module can compute. */
-export const canDigest = (algorithm) => Object.hasOwn(DIGESTS, algorithm) && subtle() !== undefined;
+/** Refuses, with a RangeError, an algorithm whose digest this module cannot compute (`what` names the operation). */
+export function checkDigest(algorithm, what) {
+  if (!Object.hasOwn(DIGESTS, algorithm)) {
+    throw new RangeError(`algorithm for ${what} must be one of ${Object.keys(DIGESTS).join(", ")}: ${JSON.stringify(algorithm)}`);
+  }
+  if (subtle() === undefined) throw new Error(`${what} needs WebCrypto (globalThis.crypto.subtle), which this runtime lacks`);
+}
 
 /** The digest of `data` that `algorithm` signs. */
 export async function digestFor(algorithm, data) {

@@ -13,7 +13,7 @@ import * as args from "./args.mjs";
 import {
   aesCbcLocally,
   canAesLocally,
-  canDigest,
+  checkDigest,
   canEncryptLocally,
   canVerifyDataLocally,
   digestFor,
@@ -181,8 +181,9 @@ export function defineCryptographyClient(newPlane) {
     async signData(algorithm, data, options) {
       const alg = args.string(algorithm, "algorithm");
       const input = args.bytes(data, "data");
+      checkDigest(alg, "signData");
       return this.#run("sign", "signData", CRYPTO.sign, alg, undefined, undefined, options, undefined, async (signal) =>
-        this.#sign(alg, await this.#digest(alg, input), signal),
+        this.#sign(alg, await digestFor(alg, input), signal),
       );
     }
 
@@ -190,9 +191,10 @@ export function defineCryptographyClient(newPlane) {
       const alg = args.string(algorithm, "algorithm");
       const input = args.bytes(data, "data");
       const sig = args.bytes(signature, "signature");
+      checkDigest(alg, "verifyData");
       return this.#run("verify", "verifyData", CRYPTO.verify, alg, undefined, { signature: sig }, options, async (key) => {
         if (canVerifyDataLocally(key, alg)) return { result: await verifyDataLocally(key, alg, input, sig), keyID: key.kid };
-      }, async (signal) => this.#verify(alg, await this.#digest(alg, input), sig, signal));
+      }, async (signal) => this.#verify(alg, await digestFor(alg, input), sig, signal));
     }
 
     async #sign(algorithm, digest, signal) {
@@ -205,10 +207,6 @@ export function defineCryptographyClient(newPlane) {
       return { result: r.result, keyID: this.keyID };
     }
 
-    async #digest(algorithm, data) {
-      if (!canDigest(algorithm)) throw new RangeError(`${algorithm} has no digest to compute here`);
-      return digestFor(algorithm, data);
-    }
 
     /**
      * One operation: arguments checked first (no request for a bad one), then the key fetched

@@ -176,7 +176,7 @@ fn a_refused_argument_sends_nothing_and_leaves_the_client_usable() {
             "k",
             None,
             CryptoOp::Sign,
-            "RS256",
+            "RS257",
             "AQID",
             None,
             None,

@@ -37,10 +37,14 @@ pub const KEY_OPS: [&str; 8] = [
     "import",
     "export",
 ];
-pub const SIGNATURE_ALGORITHMS: [&str; 10] = [
+/// The service's closed sets of algorithms (`JsonWebKeySignatureAlgorithm`,
+/// `JsonWebKeyEncryptionAlgorithm` of the REST spec). Some apply to Managed HSM keys only
+/// (`HS*`, `CKM_AES_KEY_WRAP*`); a vault refuses them itself.
+pub const SIGNATURE_ALGORITHMS: [&str; 14] = [
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
+    "HS256", "HS384", "HS512", "RSNULL",
 ];
-pub const ENCRYPTION_ALGORITHMS: [&str; 12] = [
+pub const ENCRYPTION_ALGORITHMS: [&str; 14] = [
     "RSA1_5",
     "RSA-OAEP",
     "RSA-OAEP-256",
@@ -53,14 +57,18 @@ pub const ENCRYPTION_ALGORITHMS: [&str; 12] = [
     "A128CBCPAD",
     "A192CBCPAD",
     "A256CBCPAD",
+    "CKM_AES_KEY_WRAP",
+    "CKM_AES_KEY_WRAP_PAD",
 ];
-pub const WRAP_ALGORITHMS: [&str; 6] = [
+pub const WRAP_ALGORITHMS: [&str; 8] = [
     "RSA1_5",
     "RSA-OAEP",
     "RSA-OAEP-256",
     "A128KW",
     "A192KW",
     "A256KW",
+    "CKM_AES_KEY_WRAP",
+    "CKM_AES_KEY_WRAP_PAD",
 ];
 /// How a released key's material is wrapped (`enc` of a release).
 pub const RELEASE_ALGORITHMS: [&str; 3] = [

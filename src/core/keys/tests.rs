@@ -499,7 +499,7 @@ fn messages_say_what_is_wrong() {
     );
     assert_eq!(
         message(c.crypto("k", Some(V), CryptoOp::WrapKey, "A128GCM", "AQID", None, None, None, 0.0)),
-        "algorithm for wrapKey must be one of RSA1_5, RSA-OAEP, RSA-OAEP-256, A128KW, A192KW, A256KW: \"A128GCM\""
+        "algorithm for wrapKey must be one of RSA1_5, RSA-OAEP, RSA-OAEP-256, A128KW, A192KW, A256KW, CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_PAD: \"A128GCM\""
     );
     let kid = owned(&["kty", "RSA", "kid", "x"]);
     let key = ImportKey {
@@ -708,7 +708,7 @@ fn refuses_bad_arguments_before_anything_is_sent() {
             .err(),
         c.crypto("k/x", Some(V), sign, "RS256", "AQID", None, None, None, 0.0)
             .err(),
-        c.crypto("k", Some(V), sign, "HS256", "AQID", None, None, None, 0.0)
+        c.crypto("k", Some(V), sign, "HS257", "AQID", None, None, None, 0.0)
             .err(),
         c.crypto(
             "k",
@@ -930,5 +930,19 @@ fn refuses_bad_arguments_before_anything_is_sent() {
     assert!(refused.len() >= 100, "{}", refused.len());
     for (i, e) in refused.into_iter().enumerate() {
         assert!(matches!(e, Some(Error::Argument { .. })), "case {i}: {e:?}");
+    }
+}
+
+#[test]
+fn managed_hsm_algorithms_are_left_to_the_service() {
+    let mut c = client();
+    for (which, alg) in [
+        (CryptoOp::Sign, "HS256"),
+        (CryptoOp::Sign, "RSNULL"),
+        (CryptoOp::Encrypt, "CKM_AES_KEY_WRAP"),
+        (CryptoOp::WrapKey, "CKM_AES_KEY_WRAP_PAD"),
+    ] {
+        let body = sent(c.crypto("k", Some(V), which, alg, "AQID", None, None, None, 0.0)).2;
+        assert_eq!(body, format!(r#"{{"alg":"{alg}","value":"AQID"}}"#));
     }
 }
