@@ -1,6 +1,6 @@
 // The browser entry of keyvault-keys-wasm/keys, the drop-in for @azure/keyvault-keys.
 import { defineKeyClients } from "./key-client.mjs";
-import { wasm } from "./wasm-browser.mjs";
+import { wasm } from "./wasm-keys-browser.mjs";
 
 export const { KeyClient, CryptographyClient } = defineKeyClients(wasm);
 export { isRestError, RestError } from "./rest-error.mjs";

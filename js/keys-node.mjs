@@ -3,7 +3,7 @@
 // js/index.mjs).
 import { createRequire } from "node:module";
 
-const { keys } = createRequire(import.meta.url)("../pkg/node.cjs");
+const keys = createRequire(import.meta.url)("../pkg/node.cjs").keys();
 
 export const {
   CryptographyClient,

@@ -1,13 +1,20 @@
-// `npm run build`: the wasm module and its web glue (wasm-pack), then the Node CommonJS bundle.
+// `npm run build`: one wasm module per plane and its web glue (wasm-pack), then the Node
+// CommonJS bundle. pkg/web serves the secrets plane (the root entry and /secrets), pkg/keys the
+// keys plane (/keys): each entry carries only its plane's code.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { root, run } from "./lib.mjs";
 
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
-run("wasm-pack", ["build", profile, "--target", "web", "--out-dir", "pkg/web", "--no-pack", "--mode", "no-install"]);
-// wasm-pack leaves a `*` .gitignore, which would also hide the files from `npm pack`.
-rmSync(join(root, "pkg", "web", ".gitignore"), { force: true });
+for (const [dir, feature] of [["web", "secrets"], ["keys", "keys"]]) {
+  run("wasm-pack", [
+    "build", profile, "--target", "web", "--out-dir", `pkg/${dir}`, "--no-pack", "--mode", "no-install",
+    "--", "--no-default-features", "--features", feature,
+  ]);
+  // wasm-pack leaves a `*` .gitignore, which would also hide the files from `npm pack`.
+  rmSync(join(root, "pkg", dir, ".gitignore"), { force: true });
+}
 
 await build({
   entryPoints: [join(root, "js", "node.mjs")],
@@ -23,4 +30,4 @@ await build({
   // The glue's fetch-based loader (unused in Node: the bundle passes the bytes) mentions import.meta.
   logOverride: { "empty-import-meta": "silent" },
 });
-console.log("built pkg/web and pkg/node.cjs");
+console.log("built pkg/web, pkg/keys and pkg/node.cjs");

@@ -1,7 +1,7 @@
 //! The Key Vault authentication challenge: `WWW-Authenticate: Bearer authorization="...", resource="..."`.
 
 use super::error::{Error, Result};
-use super::text::{concat, shorten};
+use super::text::{concat, find, shorten};
 
 /// What a challenge tells the client: which token to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ fn params(header: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let s = header.trim_start();
     let s = match s.get(..6) {
-        Some(head) if head.eq_ignore_ascii_case("bearer") => &s[6..],
+        Some(head) if head.eq_ignore_ascii_case("bearer") => s.get(6..).unwrap_or_default(),
         _ => s,
     };
     let mut chars = s.chars().peekable();
@@ -66,10 +66,10 @@ fn params(header: &str) -> Vec<(String, String)> {
 
 /// The host of an absolute URL (`https://host[:port]/...`), lower-case and without the port.
 fn url_host(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let rest = url.get(find(url, "://")? + 3..)?;
+    let authority = rest.get(..rest.find(['/', '?', '#']).unwrap_or(rest.len()))?;
     let host = match authority.rfind(':') {
-        Some(i) if !authority.ends_with(']') => &authority[..i],
+        Some(i) if !authority.ends_with(']') => authority.get(..i)?,
         _ => authority,
     };
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
@@ -112,7 +112,7 @@ pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
         }
     };
     if let Some(request_host) = verify_host {
-        let resource_url = resource.unwrap_or_else(|| scope.trim_end_matches("/.default"));
+        let resource_url = resource.unwrap_or_else(|| scope.strip_suffix("/.default").unwrap_or(&scope));
         let ok = url_host(resource_url).is_some_and(|rh| {
             request_host.len() > rh.len()
                 && request_host.ends_with(&rh)
@@ -131,7 +131,7 @@ pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
     }
     let tenant_id = get("authorization")
         .or_else(|| get("authorization_uri"))
-        .and_then(|a| a.split("://").nth(1)?.split(['/', '?', '#']).nth(1))
+        .and_then(|a| a.get(find(a, "://")? + 3..)?.split(['/', '?', '#']).nth(1))
         .filter(|t| !t.is_empty())
         .map(str::to_string);
     Ok(Challenge {

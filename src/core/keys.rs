@@ -22,7 +22,7 @@ use super::duration::Duration;
 use super::error::{Error, Result};
 use super::listing::{self, Listing};
 use super::pipeline::{Action, Call, Config, Method, Operation, Pipeline};
-use super::text::{concat, int, quoted, JsonArray, JsonObject};
+use super::text::{concat, int, list, quoted, JsonArray, JsonObject};
 use super::validate;
 
 pub const KEY_TYPES: [&str; 6] = ["RSA", "RSA-HSM", "EC", "EC-HSM", "oct", "oct-HSM"];
@@ -277,7 +277,7 @@ fn one_of(what: &str, value: &str, accepted: &[&str]) -> Result<()> {
     Err(Error::range_error(concat(&[
         what,
         " must be one of ",
-        &accepted.join(", "),
+        &list(accepted),
         ": ",
         &quoted(value),
     ])))
@@ -432,7 +432,7 @@ fn jwk_members(flat: &[String]) -> Result<[Option<&str>; 14]> {
                 "jwk member ",
                 &quoted(name),
                 " is not one of ",
-                &accepted.join(", "),
+                &list(&accepted),
                 " (keyOps are given separately)",
             ])));
         };
@@ -593,7 +593,7 @@ impl KeysClient {
         let op = (|| {
             validate::name(name)?;
             one_of("keyType", key.kty, &KEY_TYPES)?;
-            let family = key.kty.trim_end_matches("-HSM");
+            let family = key.kty.strip_suffix("-HSM").unwrap_or(key.kty);
             match (family, key.key_size) {
                 (_, None) | ("RSA", Some(2048 | 3072 | 4096)) | ("oct", Some(128 | 192 | 256)) => {}
                 ("RSA", Some(n)) => {

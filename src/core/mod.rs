@@ -3,10 +3,12 @@
 pub mod challenge;
 pub mod duration;
 pub mod error;
+#[cfg(feature = "keys")]
 pub mod keys;
 pub mod listing;
 pub mod pipeline;
 pub mod retry;
+#[cfg(feature = "secrets")]
 pub mod secrets;
 pub mod text;
 pub mod validate;

@@ -15,7 +15,7 @@
 use super::challenge::{self, Challenge};
 use super::error::Error;
 use super::retry::{self, RetryOptions};
-use super::text::concat;
+use super::text::{concat, find};
 use super::vault_url::VaultUrl;
 
 /// Within this many milliseconds of expiry a token is refreshed in the background.
@@ -226,7 +226,7 @@ impl Pipeline {
 
     /// Starts `op` at `now_ms`.
     pub fn start(&mut self, op: Operation, now_ms: f64) -> (Call, Action) {
-        let path = if op.path.contains("api-version=") {
+        let path = if find(&op.path, "api-version=").is_some() {
             op.path
         } else {
             let sep = if op.path.contains('?') { "&" } else { "?" };
@@ -474,18 +474,20 @@ impl Pipeline {
                 &self.config.vault.origin,
             ]))
         };
-        let after_scheme = next_link.find("://").ok_or_else(refuse)? + 3;
-        let path_at = next_link[after_scheme..]
-            .find('/')
+        let after_scheme = find(next_link, "://").ok_or_else(refuse)? + 3;
+        let path_at = next_link
+            .get(after_scheme..)
+            .and_then(|rest| rest.find('/'))
             .map(|i| i + after_scheme)
             .ok_or_else(refuse)?;
-        let origin = VaultUrl::parse(&next_link[..path_at], true).map_err(|_| refuse())?;
-        if origin.origin != self.config.vault.origin || next_link[path_at..].contains(['#', ' ']) {
+        let (origin, path) = next_link.split_at_checked(path_at).ok_or_else(refuse)?;
+        let origin = VaultUrl::parse(origin, true).map_err(|_| refuse())?;
+        if origin.origin != self.config.vault.origin || path.contains(['#', ' ']) {
             return Err(refuse());
         }
         Ok(Operation {
             method: Method::Get,
-            path: next_link[path_at..].to_string(),
+            path: path.to_string(),
             body: None,
         })
     }

@@ -1,11 +1,31 @@
 //! Message and JSON text without `format!`: its machinery, and float and `Debug` formatting,
 //! would be most of the wasm module. Integers and string pieces are enough here.
 
+/// Where `needle` first occurs in `haystack`: a plain byte scan, so the wasm build carries no
+/// substring-search machinery for the few short needles the client looks for.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    haystack.as_bytes().windows(n.len()).position(|w| w == n)
+}
+
 /// The pieces concatenated.
 pub fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
         out.push_str(p);
+    }
+    out
+}
+
+/// The items with `, ` between them (`[T]::join` brings a generic copy loop the wasm build
+/// does without).
+pub fn list(items: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
     }
     out
 }
@@ -42,7 +62,7 @@ pub fn int(n: i64) -> String {
 pub fn shorten(s: &str) -> String {
     const MAX: usize = 80;
     match s.char_indices().nth(MAX) {
-        Some((i, _)) => concat(&[&s[..i], "..."]),
+        Some((i, _)) => concat(&[s.get(..i).unwrap_or_default(), "..."]),
         None => s.to_string(),
     }
 }
@@ -180,6 +200,16 @@ impl Default for JsonArray {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_and_list() {
+        assert_eq!(find("https://v/x?api-version=1", "api-version="), Some(12));
+        assert_eq!(find("https://v", "://"), Some(5));
+        assert_eq!(find("ab", "abc"), None);
+        assert_eq!(find("é://", "://"), Some(2));
+        assert_eq!(list(&["a", "b", "c"]), "a, b, c");
+        assert_eq!(list(&[]), "");
+    }
 
     #[test]
     fn integers() {

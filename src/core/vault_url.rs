@@ -32,7 +32,7 @@ impl VaultUrl {
             ));
         }
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, tail) = rest.split_at(end);
+        let (authority, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
         if !(tail.is_empty() || tail == "/") {
             return Err(bad(
                 "must be the vault's root URL, without a path, query or fragment",
@@ -60,7 +60,8 @@ impl VaultUrl {
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+        .then(|| s.get(prefix.len()..))
+        .flatten()
 }
 
 /// Splits `host[:port]`; `None` when the port is present but not a number in 1..=65535.
@@ -79,7 +80,7 @@ fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
             if authority.as_bytes().get(i) != Some(&b':') {
                 return None;
             }
-            let digits = &authority[i + 1..];
+            let digits = authority.get(i + 1..)?;
             if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit())
             {
                 return None;
@@ -87,7 +88,7 @@ fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
             let port: u32 = digits.parse().ok()?;
             (1..=65535)
                 .contains(&port)
-                .then_some((&authority[..i], Some(port as u16)))
+                .then_some((authority.get(..i)?, Some(port as u16)))
         }
     }
 }

@@ -26,6 +26,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::duration::Duration;
 use crate::core::error::Result;
+#[cfg(feature = "keys")]
 use crate::core::keys::{
     self, CreateKey, CryptoOp, ImportKey, KeyAttributes, KeysClient, ReleasePolicy,
 };
@@ -34,6 +35,7 @@ use crate::core::pipeline::{
     user_agent, Action, Auth, Call, Config, Failure, Method, Pipeline, Response,
 };
 use crate::core::retry::RetryOptions;
+#[cfg(feature = "secrets")]
 use crate::core::secrets::{self, SecretOptions, SecretsClient};
 use crate::core::text::{concat, int};
 use crate::core::vault_url::VaultUrl;
@@ -57,21 +59,27 @@ fn error_action(e: &Error) -> String {
 
 /// The plane a [`Core`] serves, chosen at [`Core::configure`].
 enum Plane {
+    #[cfg(feature = "secrets")]
     Secrets(SecretsClient),
+    #[cfg(feature = "keys")]
     Keys(KeysClient),
 }
 
 impl Plane {
     fn pipeline(&mut self) -> &mut Pipeline {
         match self {
+            #[cfg(feature = "secrets")]
             Plane::Secrets(c) => &mut c.pipeline,
+            #[cfg(feature = "keys")]
             Plane::Keys(c) => &mut c.pipeline,
         }
     }
 
     fn config(&self) -> &Config {
         match self {
+            #[cfg(feature = "secrets")]
             Plane::Secrets(c) => &c.pipeline.config,
+            #[cfg(feature = "keys")]
             Plane::Keys(c) => &c.pipeline.config,
         }
     }
@@ -79,6 +87,9 @@ impl Plane {
 
 /// A call the host made on the other plane: the host never does, so it is out of order.
 const WRONG_PLANE: &str = "FO";
+
+#[cfg(not(any(feature = "secrets", feature = "keys")))]
+compile_error!("build with the `secrets` feature, the `keys` feature, or both");
 
 /// A client of one plane and its calls in flight, by the ids the host gives them.
 #[wasm_bindgen]
@@ -170,10 +181,13 @@ impl Core {
         match config {
             Ok(config) => {
                 let seed = seed.to_bits();
-                self.client = Some(if keys {
-                    Plane::Keys(KeysClient::new(config, seed))
-                } else {
-                    Plane::Secrets(SecretsClient::new(config, seed))
+                self.client = Some(match keys {
+                    #[cfg(feature = "keys")]
+                    true => Plane::Keys(KeysClient::new(config, seed)),
+                    #[cfg(feature = "secrets")]
+                    false => Plane::Secrets(SecretsClient::new(config, seed)),
+                    #[allow(unreachable_patterns)]
+                    _ => return self.emit("this build of the core serves the other plane".into()),
                 });
                 0.0
             }
@@ -217,30 +231,6 @@ impl Core {
     }
 
     /// Runs `step` on call `id`, encodes the next action, and forgets the call once it is over.
-    /// [`Core::begin`] of a secrets-plane operation.
-    fn secrets(
-        &mut self,
-        id: u32,
-        start: impl FnOnce(&mut SecretsClient) -> Result<(Call, Action)>,
-    ) -> f64 {
-        self.begin(id, |p| match p {
-            Plane::Secrets(c) => Some(start(c)),
-            Plane::Keys(_) => None,
-        })
-    }
-
-    /// [`Core::begin`] of a keys-plane operation.
-    fn keys(
-        &mut self,
-        id: u32,
-        start: impl FnOnce(&mut KeysClient) -> Result<(Call, Action)>,
-    ) -> f64 {
-        self.begin(id, |p| match p {
-            Plane::Keys(c) => Some(start(c)),
-            Plane::Secrets(_) => None,
-        })
-    }
-
     fn step(&mut self, id: u32, step: impl FnOnce(&mut Pipeline, &mut Call) -> Action) -> f64 {
         let slot = self.calls.get_mut(id as usize);
         let (Some(client), Some(slot)) = (self.client.as_mut(), slot) else {
@@ -257,45 +247,14 @@ impl Core {
         self.emit(text)
     }
 
-    /// `PUT /secrets/{name}` (`update` false: `text` is the value) or `PATCH
-    /// /secrets/{name}[/{version}]` (`update` true: `text` is the version, if any). `enabled`
-    /// is 0, 1, or 2 for absent; dates are Unix seconds; tags are name, value, name, value...
-    #[allow(clippy::too_many_arguments)]
-    pub fn write(
-        &mut self,
-        id: u32,
-        now: f64,
-        update: bool,
-        name: &str,
-        text: Option<String>,
-        content_type: Option<String>,
-        enabled: u32,
-        not_before: Option<f64>,
-        expires_on: Option<f64>,
-        tags: Option<Vec<String>>,
-    ) -> f64 {
-        let options = SecretOptions {
-            content_type: content_type.as_deref(),
-            enabled: tri(enabled),
-            not_before: seconds(not_before),
-            expires_on: seconds(expires_on),
-            tags: tags.as_deref(),
-        };
-        self.secrets(id, |c| {
-            if update {
-                c.update(name, text.as_deref(), &options, now)
-            } else {
-                c.set(name, text.as_deref().unwrap_or(""), &options, now)
-            }
-        })
-    }
-
     /// `GET /secrets/{name}[/{version}]` or `GET /keys/{name}[/{version}]`.
     pub fn get(&mut self, id: u32, now: f64, name: &str, version: Option<String>) -> f64 {
         let version = version.as_deref();
         self.begin(id, |p| {
             Some(match p {
+                #[cfg(feature = "secrets")]
                 Plane::Secrets(c) => c.get(name, version, now),
+                #[cfg(feature = "keys")]
                 Plane::Keys(c) => c.get(name, version, now),
             })
         })
@@ -306,6 +265,7 @@ impl Core {
     pub fn named(&mut self, id: u32, now: f64, which: u32, name: &str) -> f64 {
         self.begin(id, |p| {
             Some(match p {
+                #[cfg(feature = "secrets")]
                 Plane::Secrets(c) => {
                     let which = match which {
                         0 => secrets::Named::Delete,
@@ -316,6 +276,7 @@ impl Core {
                     };
                     c.named(which, name, now)
                 }
+                #[cfg(feature = "keys")]
                 Plane::Keys(c) => {
                     let which = match which {
                         0 => keys::Named::Delete,
@@ -350,7 +311,9 @@ impl Core {
         let (name, token) = (name.as_deref(), continuation_token.as_deref());
         self.begin(id, |p| {
             Some(match p {
+                #[cfg(feature = "secrets")]
                 Plane::Secrets(c) => c.list(which, name, max_page_size, token, now),
+                #[cfg(feature = "keys")]
                 Plane::Keys(c) => c.list(which, name, max_page_size, token, now),
             })
         })
@@ -360,9 +323,165 @@ impl Core {
     pub fn restore(&mut self, id: u32, now: f64, backup: &str) -> f64 {
         self.begin(id, |p| {
             Some(match p {
+                #[cfg(feature = "secrets")]
                 Plane::Secrets(c) => c.restore(backup, now),
+                #[cfg(feature = "keys")]
                 Plane::Keys(c) => c.restore(backup, now),
             })
+        })
+    }
+
+    /// The response to the last `S` action of call `id`; a header is passed only if present.
+    #[allow(clippy::too_many_arguments)]
+    pub fn answer(
+        &mut self,
+        id: u32,
+        now: f64,
+        status: u32,
+        www_authenticate: Option<String>,
+        retry_after: Option<String>,
+        retry_after_ms: Option<String>,
+        x_ms_retry_after_ms: Option<String>,
+    ) -> f64 {
+        let response = Response {
+            status: status.min(999) as u16,
+            www_authenticate: www_authenticate.as_deref(),
+            retry_after: retry_after.as_deref(),
+            retry_after_ms: retry_after_ms.as_deref(),
+            x_ms_retry_after_ms: x_ms_retry_after_ms.as_deref(),
+        };
+        self.step(id, |p, call| p.on_response(call, &response, now))
+    }
+
+    /// The last `S` action of call `id` got no response.
+    pub fn failed(&mut self, id: u32, now: f64) -> f64 {
+        self.step(id, |p, call| p.on_transport_failure(call, now))
+    }
+
+    /// The credential gave call `id` a token good until `expires_on` (ms; `NaN` if unknown).
+    pub fn token(&mut self, id: u32, expires_on: f64) -> f64 {
+        self.step(id, |p, call| p.on_token(call, expires_on))
+    }
+
+    /// The wait of the last `W` action of call `id` is over.
+    pub fn slept(&mut self, id: u32, now: f64) -> f64 {
+        self.step(id, |p, call| p.on_slept(call, now))
+    }
+
+    /// Call `id` is abandoned (aborted, or its credential failed).
+    pub fn end(&mut self, id: u32) {
+        if let Some(slot) = self.calls.get_mut(id as usize) {
+            *slot = None;
+        }
+    }
+
+    /// The challenge of the background refresh an `S3` action asked for: scope `\n` tenant.
+    #[wasm_bindgen(js_name = refreshChallenge)]
+    pub fn refresh_challenge(&mut self) -> f64 {
+        let text = match self.client.as_mut().and_then(|c| c.pipeline().refreshing()) {
+            Some(c) => concat(&[&c.scope, "\n", c.tenant_id.as_deref().unwrap_or("")]),
+            None => String::new(),
+        };
+        self.emit(text)
+    }
+
+    /// A background refresh ended with a token good until `expires_on` (`NaN` if it failed or
+    /// named no expiry). True when the host caches the new token.
+    pub fn refreshed(&mut self, expires_on: f64) -> bool {
+        self.client
+            .as_mut()
+            .is_some_and(|c| c.pipeline().on_refreshed(expires_on))
+    }
+
+    /// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct: the expiry arithmetic of
+    /// `rotateKey` and `listPropertiesOfKeysNearExpiry`. `NaN` for a bad duration, whose
+    /// message is then at [`Core::last_text`].
+    #[wasm_bindgen(js_name = addDuration)]
+    pub fn add_duration(&mut self, ms: f64, duration: &str) -> f64 {
+        match Duration::parse(duration) {
+            Ok(d) => {
+                let secs = (ms / 1000.0).floor();
+                d.add_to(secs as i64) as f64 * 1000.0 + (ms - secs * 1000.0)
+            }
+            Err(e) => {
+                self.emit(e.message().to_string());
+                f64::NAN
+            }
+        }
+    }
+
+    /// Where the text of the last answer is (after `addDuration` returned `NaN`).
+    #[wasm_bindgen(js_name = lastText)]
+    pub fn last_text(&self) -> f64 {
+        locate(self.out.as_bytes())
+    }
+}
+
+#[cfg(feature = "secrets")]
+#[wasm_bindgen]
+impl Core {
+    /// [`Core::begin`] of a secrets-plane operation.
+    fn secrets(
+        &mut self,
+        id: u32,
+        start: impl FnOnce(&mut SecretsClient) -> Result<(Call, Action)>,
+    ) -> f64 {
+        self.begin(id, |p| match p {
+            #[cfg(feature = "secrets")]
+            Plane::Secrets(c) => Some(start(c)),
+            #[cfg(feature = "keys")]
+            Plane::Keys(_) => None,
+        })
+    }
+
+    /// `PUT /secrets/{name}` (`update` false: `text` is the value) or `PATCH
+    /// /secrets/{name}[/{version}]` (`update` true: `text` is the version, if any). `enabled`
+    /// is 0, 1, or 2 for absent; dates are Unix seconds; tags are name, value, name, value...
+    #[allow(clippy::too_many_arguments)]
+    pub fn write(
+        &mut self,
+        id: u32,
+        now: f64,
+        update: bool,
+        name: &str,
+        text: Option<String>,
+        content_type: Option<String>,
+        enabled: u32,
+        not_before: Option<f64>,
+        expires_on: Option<f64>,
+        tags: Option<Vec<String>>,
+    ) -> f64 {
+        let options = SecretOptions {
+            content_type: content_type.as_deref(),
+            enabled: tri(enabled),
+            not_before: seconds(not_before),
+            expires_on: seconds(expires_on),
+            tags: tags.as_deref(),
+        };
+        self.secrets(id, |c| {
+            if update {
+                c.update(name, text.as_deref(), &options, now)
+            } else {
+                c.set(name, text.as_deref().unwrap_or(""), &options, now)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "keys")]
+#[wasm_bindgen]
+impl Core {
+    /// [`Core::begin`] of a keys-plane operation.
+    fn keys(
+        &mut self,
+        id: u32,
+        start: impl FnOnce(&mut KeysClient) -> Result<(Call, Action)>,
+    ) -> f64 {
+        self.begin(id, |p| match p {
+            #[cfg(feature = "keys")]
+            Plane::Keys(c) => Some(start(c)),
+            #[cfg(feature = "secrets")]
+            Plane::Secrets(_) => None,
         })
     }
 
@@ -585,94 +704,10 @@ impl Core {
             Err(e) => self.emit(e.message().to_string()),
         }
     }
-
-    /// The response to the last `S` action of call `id`; a header is passed only if present.
-    #[allow(clippy::too_many_arguments)]
-    pub fn answer(
-        &mut self,
-        id: u32,
-        now: f64,
-        status: u32,
-        www_authenticate: Option<String>,
-        retry_after: Option<String>,
-        retry_after_ms: Option<String>,
-        x_ms_retry_after_ms: Option<String>,
-    ) -> f64 {
-        let response = Response {
-            status: status.min(999) as u16,
-            www_authenticate: www_authenticate.as_deref(),
-            retry_after: retry_after.as_deref(),
-            retry_after_ms: retry_after_ms.as_deref(),
-            x_ms_retry_after_ms: x_ms_retry_after_ms.as_deref(),
-        };
-        self.step(id, |p, call| p.on_response(call, &response, now))
-    }
-
-    /// The last `S` action of call `id` got no response.
-    pub fn failed(&mut self, id: u32, now: f64) -> f64 {
-        self.step(id, |p, call| p.on_transport_failure(call, now))
-    }
-
-    /// The credential gave call `id` a token good until `expires_on` (ms; `NaN` if unknown).
-    pub fn token(&mut self, id: u32, expires_on: f64) -> f64 {
-        self.step(id, |p, call| p.on_token(call, expires_on))
-    }
-
-    /// The wait of the last `W` action of call `id` is over.
-    pub fn slept(&mut self, id: u32, now: f64) -> f64 {
-        self.step(id, |p, call| p.on_slept(call, now))
-    }
-
-    /// Call `id` is abandoned (aborted, or its credential failed).
-    pub fn end(&mut self, id: u32) {
-        if let Some(slot) = self.calls.get_mut(id as usize) {
-            *slot = None;
-        }
-    }
-
-    /// The challenge of the background refresh an `S3` action asked for: scope `\n` tenant.
-    #[wasm_bindgen(js_name = refreshChallenge)]
-    pub fn refresh_challenge(&mut self) -> f64 {
-        let text = match self.client.as_mut().and_then(|c| c.pipeline().refreshing()) {
-            Some(c) => concat(&[&c.scope, "\n", c.tenant_id.as_deref().unwrap_or("")]),
-            None => String::new(),
-        };
-        self.emit(text)
-    }
-
-    /// A background refresh ended with a token good until `expires_on` (`NaN` if it failed or
-    /// named no expiry). True when the host caches the new token.
-    pub fn refreshed(&mut self, expires_on: f64) -> bool {
-        self.client
-            .as_mut()
-            .is_some_and(|c| c.pipeline().on_refreshed(expires_on))
-    }
-
-    /// `ms` plus an ISO-8601 duration (`P30D`), calendar-correct: the expiry arithmetic of
-    /// `rotateKey` and `listPropertiesOfKeysNearExpiry`. `NaN` for a bad duration, whose
-    /// message is then at [`Core::last_text`].
-    #[wasm_bindgen(js_name = addDuration)]
-    pub fn add_duration(&mut self, ms: f64, duration: &str) -> f64 {
-        match Duration::parse(duration) {
-            Ok(d) => {
-                let secs = (ms / 1000.0).floor();
-                d.add_to(secs as i64) as f64 * 1000.0 + (ms - secs * 1000.0)
-            }
-            Err(e) => {
-                self.emit(e.message().to_string());
-                f64::NAN
-            }
-        }
-    }
-
-    /// Where the text of the last answer is (after `addDuration` returned `NaN`).
-    #[wasm_bindgen(js_name = lastText)]
-    pub fn last_text(&self) -> f64 {
-        locate(self.out.as_bytes())
-    }
 }
 
 /// 0 encrypt, 1 decrypt, 2 wrapKey, 3 unwrapKey, 4 sign; `None` (any other) verify.
+#[cfg(feature = "keys")]
 fn crypto_op(which: u32) -> Option<CryptoOp> {
     match which {
         0 => Some(CryptoOp::Encrypt),

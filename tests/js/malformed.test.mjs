@@ -1,15 +1,18 @@
 // A server that answers badly in every way a response can be bad. Each call ends in a
-// KeyVaultError (a RestError through the /secrets drop-in; an AbortError for a body that never
-// ends), never a crash, a hang or a dead wasm instance: the same client answers correctly
-// afterwards.
+// KeyVaultError (a RestError through the /secrets and /keys drop-ins; an AbortError for a body
+// that never ends), never a crash, a hang or a dead wasm instance: the same client answers
+// correctly afterwards. The keys plane's answers (keys, listings, rotation policies, random
+// bytes, cryptographic results) are read as strictly; local cryptography with key material of
+// the wrong length ends promptly, with no request.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { AbortError, KeyClient, KeyVaultError } from "keyvault-keys-wasm";
+import { CryptographyClient, KeyClient as KeysClient, RestError as KeysRestError } from "keyvault-keys-wasm/keys";
 import { RestError, SecretClient } from "keyvault-keys-wasm/secrets";
 
 const CHALLENGE = 'Bearer authorization="https://login.microsoftonline.com/t", resource="https://vault.azure.net"';
-let server, url, client, secrets;
+let server, url, client, secrets, keys;
 const good = (origin, name) =>
   JSON.stringify({ value: "fine", id: `${origin}/secrets/${name}/0123456789abcdef0123456789abcdef`, attributes: { enabled: true, created: 1, updated: 1 } });
 
@@ -58,23 +61,162 @@ before(async () => {
       res.writeHead(401, { "www-authenticate": CHALLENGE, "content-type": "application/json" });
       return res.end('{"error":{"code":"Unauthorized","message":"AKV10000: Request is missing a Bearer or PoP token."}}');
     }
-    const name = new URL(req.url, "http://x").pathname.split("/")[2];
+    const path = new URL(req.url, "http://x").pathname;
+    if (/^\/(keys|rng)(\/|$)/.test(path)) return keysPlane(req, res, path);
+    const name = path.split("/")[2];
     (behaviours[name] ?? ((r) => r.writeHead(404).end()))(res, url);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${server.address().port}`;
-  const options = {
-    allowInsecureConnection: true,
-    disableChallengeResourceVerification: true,
-    retryOptions: { maxRetries: 2, retryDelayInMs: 5 },
-  };
   client = new KeyClient(url, async () => "t", options);
   secrets = new SecretClient(url, async () => "t", options);
+  keys = new KeysClient(url, async () => "t", options);
 });
 after(() => {
   server?.closeAllConnections();
   server?.close();
 });
+
+const options = {
+  allowInsecureConnection: true,
+  disableChallengeResourceVerification: true,
+  retryOptions: { maxRetries: 2, retryDelayInMs: 5 },
+};
+
+// --- The keys plane's answers --------------------------------------------------------------------
+
+const V = "0123456789abcdef0123456789abcdef";
+const MODULUS = Buffer.alloc(256, 0xc5).toString("base64url");
+const keyAttributes = { enabled: true, created: 1, updated: 1 };
+
+/** A KeyBundle of the RSA key `name`, with members of `key` and of the bundle replaced. */
+const keyBundle = (origin, name, key = {}, bundle = {}) => ({
+  key: { kid: `${origin}/keys/${name}/${V}`, kty: "RSA", key_ops: ["sign", "verify", "encrypt", "decrypt", "wrapKey", "unwrapKey"], n: MODULUS, e: "AQAB", ...key },
+  attributes: keyAttributes,
+  ...bundle,
+});
+
+/** The key the server answers for GET /keys/{name}[/{version}] and POST /keys/{name}/create; any other name is a good key. */
+const keyAnswers = {
+  badmodulus: (o, n) => keyBundle(o, n, { n: "not*base64url" }),
+  opsnotlist: (o, n) => keyBundle(o, n, { key_ops: "sign" }),
+  nokid: (o, n) => keyBundle(o, n, { kid: undefined }),
+  secretskid: (o, n) => keyBundle(o, n, { kid: `${o}/secrets/${n}/${V}` }),
+  expstring: (o, n) => keyBundle(o, n, {}, { attributes: { ...keyAttributes, exp: "2030-01-01T00:00:00Z" } }),
+  nokey: () => ({ attributes: keyAttributes }),
+  keynotobject: () => ({ key: "RSA", attributes: keyAttributes }),
+  otherkid: (o) => keyBundle(o, "other"),
+  // Key material of the wrong length: a 3-byte RSA modulus, an EC point whose x is 5 bytes.
+  shortmodulus: (o, n) => keyBundle(o, n, { n: "AQID" }),
+  shortx: (o, n) =>
+    keyBundle(o, n, { kty: "EC", crv: "P-256", n: undefined, e: undefined, x: "AQIDBAU", y: Buffer.alloc(32, 1).toString("base64url") }),
+};
+const unreadable = (what) => `the service's response could not be read: ${what}`;
+const KEY_EXPECTED = {
+  badmodulus: unreadable("key.n is not base64url"),
+  opsnotlist: unreadable("key.key_ops is not a list of strings"),
+  nokid: unreadable("the key has no kid"),
+  secretskid: (o) => `the service's response has an unexpected id: "${o}/secrets/secretskid/${V}"`,
+  expstring: unreadable("attributes.exp is not an integer"),
+  nokey: unreadable("the key is missing"),
+  keynotobject: unreadable("key is not an object"),
+};
+
+/** The rotation policy the server answers for GET /keys/{name}/rotationpolicy. */
+const policyAnswers = {
+  goodpolicy: { id: "p", lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }], attributes: { expiryTime: "P90D", created: 1, updated: 1 } },
+  actionsnotlist: { id: "p", lifetimeActions: { trigger: { timeAfterCreate: "P30D" }, action: { type: "Rotate" } }, attributes: {} },
+  unknownaction: { id: "p", lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: { type: "Explode" } }], attributes: {} },
+  actionnotobject: { id: "p", lifetimeActions: [{ trigger: { timeAfterCreate: "P30D" }, action: "Rotate" }], attributes: {} },
+  expirynumber: { id: "p", lifetimeActions: [], attributes: { expiryTime: 90 } },
+};
+const POLICY_EXPECTED = {
+  actionsnotlist: unreadable("lifetimeActions is not a list"),
+  unknownaction: unreadable('the action "Explode" is neither Rotate nor Notify'),
+  actionnotobject: unreadable("action is not an object"),
+  expirynumber: unreadable("attributes.expiryTime is not a string"),
+};
+
+/** What GET /keys (the listing) and POST /rng answer: set by each test. */
+const answers = { list: "goodlist", rng: "goodrng" };
+const listAnswers = {
+  goodlist: (o) => ({ value: [{ kid: `${o}/keys/a`, attributes: keyAttributes }] }),
+  secretskid: (o) => ({ value: [{ kid: `${o}/secrets/a`, attributes: keyAttributes }] }),
+  nokid: () => ({ value: [{ attributes: keyAttributes }] }),
+  expstring: (o) => ({ value: [{ kid: `${o}/keys/a`, attributes: { exp: "soon" } }] }),
+  valuenotlist: (o) => ({ value: { kid: `${o}/keys/a` } }),
+  nextlinknumber: (o) => ({ value: [{ kid: `${o}/keys/a` }], nextLink: 5 }),
+};
+const LIST_EXPECTED = {
+  secretskid: (o) => `the service's response has an unexpected id: "${o}/secrets/a"`,
+  nokid: unreadable("an item has no kid"),
+  expstring: unreadable("attributes.exp is not an integer"),
+  valuenotlist: unreadable("value is not an array"),
+  nextlinknumber: unreadable("nextLink is not a string"),
+};
+const rngAnswers = {
+  goodrng: { value: Buffer.alloc(16, 9).toString("base64url") },
+  missing: {},
+  notbase64: { value: "**" },
+  number: { value: 5 },
+  empty: { value: "" },
+};
+const RNG_EXPECTED = {
+  missing: unreadable("value is missing"),
+  notbase64: unreadable("value is not base64url"),
+  number: unreadable("value is not base64url"),
+};
+
+/** What POST /keys/{name}/{version}/{operation} answers, by key name (GET of these names is a good key). */
+const operationAnswers = {
+  "sign-missing": (kid) => ({ kid }),
+  "sign-notbase64": (kid) => ({ kid, value: "%%" }),
+  "sign-empty": (kid) => ({ kid, value: "" }),
+  "verify-string": () => ({ value: "true" }),
+  "verify-number": () => ({ value: 1 }),
+  "verify-missing": () => ({}),
+  "encrypt-notbase64": (kid) => ({ kid, value: "not base64" }),
+  "encrypt-missing": (kid) => ({ kid }),
+};
+
+/** The keys-plane requests the server received, as "METHOD /path". */
+const received = [];
+
+function keysPlane(req, res, path) {
+  received.push(`${req.method} ${path}`);
+  req.resume();
+  req.on("end", () => {
+    const [, root, name, third, fourth] = path.split("/");
+    let body;
+    if (root === "rng") body = rngAnswers[answers.rng];
+    else if (name === undefined) body = listAnswers[answers.list](url);
+    else if (third === "rotationpolicy") body = policyAnswers[name];
+    else if (fourth !== undefined) body = operationAnswers[name]?.(`${url}/keys/${name}/${third}`);
+    else body = (keyAnswers[name] ?? ((o, n) => keyBundle(o, n)))(url, name);
+    if (body === undefined) return res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"KeyNotFound","message":"no such key"}}');
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+}
+
+/** The error of `promise`, which must reject. */
+async function rejection(promise, label) {
+  return promise.then(
+    (v) => assert.fail(`${label}: resolved with ${JSON.stringify(v, (k, x) => (x instanceof Uint8Array ? `bytes(${x.length})` : x))?.slice(0, 120)}`),
+    (e) => e,
+  );
+}
+
+/** Each call must reject with the /keys entry's RestError PARSE_ERROR of a 200 and the message expected. */
+async function parseErrors(expected, call) {
+  for (const [name, message] of Object.entries(expected)) {
+    const err = await rejection(call(name), name);
+    assert.ok(err instanceof KeysRestError, `${name}: ${err?.name} ${err?.message}`);
+    assert.equal(err.code, "PARSE_ERROR", `${name}: ${err.message}`);
+    assert.equal(err.statusCode, 200, name);
+    assert.equal(err.message, typeof message === "function" ? message(url) : message, name);
+  }
+  return Object.keys(expected).length;
+}
 
 const EXPECTED = {
   truncated: [200, "PARSE_ERROR"],
@@ -128,4 +270,138 @@ test("the wasm instance is alive and correct afterwards", async () => {
   const key = await client.getKey("good");
   assert.equal(key.value, "fine");
   assert.equal(key.properties.version, "0123456789abcdef0123456789abcdef");
+});
+
+test("keys plane: every malformed key from getKey and createKey is a RestError PARSE_ERROR", { timeout: 20_000 }, async () => {
+  const n = await parseErrors(KEY_EXPECTED, (name) => keys.getKey(name));
+  await parseErrors(KEY_EXPECTED, (name) => keys.getKey(name, { version: V }));
+  await parseErrors(KEY_EXPECTED, (name) => keys.createKey(name, "RSA"));
+  await parseErrors(KEY_EXPECTED, (name) => keys.createRsaKey(name));
+  console.log(`# ${n * 4} malformed keys refused`);
+});
+
+test("keys plane: a malformed listing is a PARSE_ERROR, item by item and page by page", { timeout: 20_000 }, async () => {
+  try {
+    await parseErrors(LIST_EXPECTED, async (name) => {
+      answers.list = name;
+      for await (const item of keys.listPropertiesOfKeys()) assert.ok(item);
+    });
+    await parseErrors(LIST_EXPECTED, async (name) => {
+      answers.list = name;
+      await keys.listPropertiesOfKeys().byPage({ maxPageSize: 5 }).next();
+    });
+    answers.list = "goodlist";
+    const items = [];
+    for await (const item of keys.listPropertiesOfKeys()) items.push(item);
+    assert.deepEqual(items.map((k) => [k.name, k.id]), [["a", `${url}/keys/a`]]);
+  } finally {
+    answers.list = "goodlist";
+  }
+});
+
+test("keys plane: a malformed rotation policy is a PARSE_ERROR", { timeout: 20_000 }, async () => {
+  await parseErrors(POLICY_EXPECTED, (name) => keys.getKeyRotationPolicy(name));
+  const good = await keys.getKeyRotationPolicy("goodpolicy");
+  assert.deepEqual(good.lifetimeActions, [{ action: "Rotate", timeAfterCreate: "P30D", timeBeforeExpiry: undefined }]);
+  assert.equal(good.expiresIn, "P90D");
+});
+
+test("keys plane: random bytes that are missing or not base64url are a PARSE_ERROR", { timeout: 20_000 }, async () => {
+  try {
+    await parseErrors(RNG_EXPECTED, (name) => {
+      answers.rng = name;
+      return keys.getRandomBytes(16);
+    });
+    answers.rng = "goodrng";
+    assert.deepEqual(await keys.getRandomBytes(16), new Uint8Array(16).fill(9));
+  } finally {
+    answers.rng = "goodrng";
+  }
+});
+
+test("keys plane: a remote sign, verify or encrypt answered badly is a PARSE_ERROR", { timeout: 20_000 }, async () => {
+  const digest = new Uint8Array(32).fill(1);
+  const calls = {
+    "sign-missing": [unreadable("value is missing"), (c) => c.sign("RS256", digest)],
+    "sign-notbase64": [unreadable("value is not base64url"), (c) => c.sign("RS256", digest)],
+    "verify-string": [unreadable("value is not a boolean"), (c) => c.verify("RS256", digest, digest)],
+    "verify-number": [unreadable("value is not a boolean"), (c) => c.verify("RS256", digest, digest)],
+    "verify-missing": [unreadable("value is missing"), (c) => c.verify("RS256", digest, digest)],
+    // RSA1_5 is the service's to do: the client holds no private key and WebCrypto lacks it.
+    "encrypt-notbase64": [unreadable("value is not base64url"), (c) => c.encrypt("RSA1_5", digest)],
+    "encrypt-missing": [unreadable("value is missing"), (c) => c.encrypt({ algorithm: "RSA1_5", plaintext: digest })],
+  };
+  const expected = Object.fromEntries(Object.entries(calls).map(([name, [message]]) => [name, message]));
+  // From an id (the key is fetched first, then the operation is the service's) and from the KeyClient.
+  await parseErrors(expected, (name) => calls[name][1](new CryptographyClient(`${url}/keys/${name}/${V}`, async () => "t", options)));
+  await parseErrors(expected, (name) => calls[name][1](keys.getCryptographyClient(name, { keyVersion: V })));
+  await parseErrors(expected, (name) => calls[name][1](keys.getCryptographyClient(name)));
+});
+
+test("accepted, as the official client accepts them: a kid naming another key, an empty signature, empty random bytes", { timeout: 20_000 }, async () => {
+  // The key is what its kid says, whatever name was asked for.
+  const other = await keys.getKey("otherkid");
+  assert.equal(other.name, "other");
+  assert.equal(other.id, `${url}/keys/other/${V}`);
+  assert.equal(other.properties.name, "other");
+  const signed = await new CryptographyClient(`${url}/keys/sign-empty/${V}`, async () => "t", options).sign("RS256", new Uint8Array(32));
+  assert.deepEqual(signed.result, new Uint8Array(0));
+  try {
+    answers.rng = "empty";
+    assert.deepEqual(await keys.getRandomBytes(16), new Uint8Array(0));
+  } finally {
+    answers.rng = "goodrng";
+  }
+});
+
+test("wrong lengths: a 3-byte RSA modulus and a 5-byte EC x are read, and local cryptography with them ends promptly, without a request", { timeout: 20_000 }, async () => {
+  const data = new Uint8Array([1, 2, 3]);
+  const rsa = await keys.getKey("shortmodulus");
+  assert.deepEqual(rsa.key.n, new Uint8Array([1, 2, 3]));
+  const ec = await keys.getKey("shortx");
+  assert.equal(ec.key.x.length, 5);
+  const sent = received.length;
+  const clients = {
+    "from an id": (name) => new CryptographyClient(`${url}/keys/${name}/${V}`, async () => "t", options),
+    "from a KeyVaultKey": (name) => new CryptographyClient(name === "shortx" ? ec : rsa, async () => "t", options),
+    "from a JsonWebKey": (name) => new CryptographyClient((name === "shortx" ? ec : rsa).key),
+  };
+  for (const [how, make] of Object.entries(clients)) {
+    // WebCrypto takes the 3-byte modulus: no signature verifies under it.
+    const verified = await make("shortmodulus").verifyData("RS256", data, new Uint8Array(3));
+    assert.equal(verified.result, false, how);
+    // Encrypting to it fails in WebCrypto; the 5-byte x is refused on import.
+    const encrypted = await rejection(make("shortmodulus").encrypt("RSA-OAEP", data), `${how}: encrypt`);
+    assert.ok(encrypted instanceof Error, `${how}: ${encrypted}`);
+    assert.equal(encrypted.name, "OperationError", `${how}: ${encrypted.name}: ${encrypted.message}`);
+    const ecVerified = await rejection(make("shortx").verifyData("ES256", data, new Uint8Array(64)), `${how}: verifyData ES256`);
+    assert.ok(ecVerified instanceof Error, `${how}: ${ecVerified}`);
+    assert.equal(ecVerified.name, "DataError", `${how}: ${ecVerified.name}: ${ecVerified.message}`);
+  }
+  // Only the keys were fetched (by the clients built from an id): no operation went to the service.
+  assert.deepEqual(
+    received.slice(sent).filter((r) => !/^GET \/keys\/(shortmodulus|shortx)\/[0-9a-f]{32}$/.test(r)),
+    [],
+  );
+});
+
+test("wrong lengths: local cryptography with such a key rejects with an error naming the key", { todo: "WebCrypto's own error (or a false verdict) comes back as is", timeout: 20_000 }, async () => {
+  const data = new Uint8Array([1, 2, 3]);
+  for (const [name, call] of [
+    ["shortmodulus", (c) => c.verifyData("RS256", data, new Uint8Array(3))],
+    ["shortmodulus", (c) => c.encrypt("RSA-OAEP", data)],
+    ["shortx", (c) => c.verifyData("ES256", data, new Uint8Array(64))],
+  ]) {
+    const err = await rejection(call(new CryptographyClient(`${url}/keys/${name}/${V}`, async () => "t", options)), name);
+    assert.ok(err.message.includes(`${url}/keys/${name}/${V}`), `${name}: ${err.name}: ${err.message}`);
+  }
+});
+
+test("the keys plane is alive and correct afterwards", async () => {
+  const key = await keys.getKey("goodkey");
+  assert.equal(key.name, "goodkey");
+  assert.equal(key.properties.version, V);
+  assert.equal(key.key.n.length, 256);
+  assert.equal((await keys.getRandomBytes(16)).length, 16);
+  assert.equal((await secrets.getSecret("good")).value, "fine");
 });
