@@ -1,13 +1,15 @@
 // Our KeyClient against the official Azure SDK (devDependencies), side by side in one run:
-// cold start, CPU and throughput per request, browser bundle size, memory. Every figure is a
-// ratio to the official SDK measured in the same run; see bench/README.md.
+// cold start, CPU and throughput per request, browser bundle size, memory; and the /keys drop-in
+// against @azure/keyvault-keys (getKey and sign per request, bundle). Every figure is a ratio to
+// the official SDK measured in the same run; see bench/README.md.
 //
 //   npm run build && cargo build --profile emulator -p keyvault-emulator   (once; not done here)
-//   node bench/run.mjs            full run (about 3 minutes on 2 cores)
+//   node bench/run.mjs            full run (about 8 minutes on 2 cores)
 //   node bench/run.mjs --quick    smoke run with small counts (results/quick.*, not committed)
 //
 // Options: --rounds N (per-request rounds, default 9), --cold-runs N (default 31),
-//          --memory-rounds N (default 3), --only cold,requests,memory,listing,bundle, --out NAME,
+//          --memory-rounds N (default 3), --keys-rounds N (rounds of the keys plane, default 7),
+//          --only cold,requests,keys,memory,listing,bundle, --out NAME,
 //          --render results/latest.json (measure nothing: print the table and write the chart of
 //          saved results again, e.g. after changing how they are shown)
 //
@@ -16,16 +18,18 @@
 // The table, the targets, the results JSON and the chart: bench/lib/report.mjs.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { basename } from "node:path";
 import { measureBundle } from "./lib/bundle.mjs";
 import { makeClient } from "./lib/clients.mjs";
 import { missingPrerequisites, repoFile, root, snapshotPackage, startEmulator, useEmulatorBinary } from "./lib/env.mjs";
-import { mb, report, SHAPES } from "./lib/report.mjs";
+import { KEY_SHAPES, mb, report, SHAPES } from "./lib/report.mjs";
 
 // ---------------------------------------------------------------------------------------------
 // Options
+
+const GROUPS = ["cold", "requests", "keys", "memory", "listing", "bundle"];
 
 function parseArgs(argv) {
   const quick = argv.includes("--quick");
@@ -34,7 +38,8 @@ function parseArgs(argv) {
     rounds: quick ? 1 : 9,
     coldRuns: quick ? 4 : 31,
     memoryRounds: quick ? 1 : 3,
-    only: "cold,requests,memory,listing,bundle",
+    keysRounds: quick ? 1 : 7,
+    only: "cold,requests,keys,memory,listing,bundle",
     out: quick ? "quick" : "latest",
     render: "",
   };
@@ -43,7 +48,7 @@ function parseArgs(argv) {
     if (a === "--quick") continue;
     const key = a.replace(/^--/, "").replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     if (!(key in o) || key === "quick") {
-      console.error(`unknown option ${a}\nusage: node bench/run.mjs [--quick] [--rounds N] [--cold-runs N] [--memory-rounds N] [--only LIST] [--out NAME] [--render FILE]`);
+      console.error(`unknown option ${a}\nusage: node bench/run.mjs [--quick] [--rounds N] [--cold-runs N] [--memory-rounds N] [--keys-rounds N] [--only LIST] [--out NAME] [--render FILE]`);
       process.exit(2);
     }
     const value = argv[++i];
@@ -52,9 +57,14 @@ function parseArgs(argv) {
   // Rendering saved results writes them back under their own name unless --out says otherwise.
   if (o.render && !argv.includes("--out")) o.out = basename(o.render, ".json");
   o.groups = new Set(o.only.split(","));
+  const unknown = [...o.groups].filter((g) => !GROUPS.includes(g));
+  if (unknown.length) {
+    console.error(`unknown group(s) in --only: ${unknown.join(", ")} (groups: ${GROUPS.join(",")})`);
+    process.exit(2);
+  }
   o.counts = quick
-    ? { seq: 300, conc: 1000, inFlight: 64, warmSeq: 50, warmConc: 200, memoryOps: 2000, listItems: 1000, listEvery: 250 }
-    : { seq: 2000, conc: 5000, inFlight: 64, warmSeq: 200, warmConc: 1000, memoryOps: 10_000, listItems: 5000, listEvery: 1000 };
+    ? { seq: 300, conc: 1000, inFlight: 64, warmSeq: 50, warmConc: 200, keysConc: 1000, keysWarm: 200, memoryOps: 2000, listItems: 1000, listEvery: 250 }
+    : { seq: 2000, conc: 5000, inFlight: 64, warmSeq: 200, warmConc: 1000, keysConc: 3000, keysWarm: 1000, memoryOps: 10_000, listItems: 5000, listEvery: 1000 };
   return o;
 }
 
@@ -79,6 +89,7 @@ if (!o.render) {
     KV_BENCH_OURS: snapshot.nodeEntry,
     KV_BENCH_OURS_CJS: snapshot.requireEntry,
     KV_BENCH_OURS_SECRETS: snapshot.secretsEntry,
+    KV_BENCH_OURS_KEYS: snapshot.keysEntry,
   };
 }
 const median = (xs) => {
@@ -167,9 +178,20 @@ function buildInfo() {
   const wasm = readFileSync(`${snapshot.pkgDir}/pkg/web/keyvault_keys_wasm_bg.wasm`);
   const cjs = readFileSync(`${snapshot.pkgDir}/pkg/node.cjs`);
   const sha = (b) => createHash("sha256").update(b).digest("hex").slice(0, 16);
+  // Every module of the build (pkg/web/ and any other, such as a keys plane of its own).
+  const wasmFiles = Object.fromEntries(
+    readdirSync(`${snapshot.pkgDir}/pkg`, { recursive: true })
+      .filter((f) => String(f).endsWith(".wasm"))
+      .sort()
+      .map((f) => {
+        const bytes = readFileSync(`${snapshot.pkgDir}/pkg/${f}`);
+        return [`pkg/${f}`, { bytes: bytes.length, sha256: sha(bytes) }];
+      }),
+  );
   return {
     wasmBytes: wasm.length,
     wasmSha256: sha(wasm),
+    wasmFiles,
     nodeCjsBytes: cjs.length,
     nodeCjsSha256: sha(cjs),
     emulatorSha256: sha(readFileSync(snapshot.emulator)),
@@ -275,6 +297,44 @@ async function requestsGroup() {
   results.requests = { params, rounds, summary };
 }
 
+/** The keys plane: ours is the /keys drop-in, official @azure/keyvault-keys, raw a node:http floor. */
+const KEYS_CLIENTS = ["ours", "official", "raw"];
+
+async function keysGroup() {
+  const c = o.counts;
+  const params = { conc: c.keysConc, inFlight: c.inFlight, warmConc: c.keysWarm };
+  log(
+    `keys plane: ${o.keysRounds} round(s) of ours (/keys), official (@azure/keyvault-keys), raw; ` +
+      `${c.keysConc} at ${c.inFlight} in flight (after ${c.keysWarm}) of getKey and of sign (ES256, P-256 key)`,
+  );
+  const rounds = [];
+  for (let round = 0; round < o.keysRounds; round++) {
+    const row = {};
+    for (const client of rotated(KEYS_CLIENTS, round)) {
+      row[client] = await worker(client, "keys", params);
+      for (const shape of KEY_SHAPES) {
+        if (row[client][shape].failures) throw new Error(`${client} ${shape}: ${row[client][shape].failures} failures: ${row[client][shape].firstError}`);
+      }
+    }
+    rounds.push(row);
+    log(
+      `  round ${round + 1}: ` +
+        KEY_SHAPES.map((s) => `${s} ${KEYS_CLIENTS.map((c) => row[c][s].cpuUsPerOp.toFixed(0)).join("/")} µs`).join(", ") +
+        ` (CPU per op: ${KEYS_CLIENTS.join("/")})`,
+    );
+  }
+  const summary = {};
+  for (const shape of KEY_SHAPES) {
+    summary[shape] = {};
+    for (const client of KEYS_CLIENTS) {
+      summary[shape][client] = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r[client][shape][f]))]));
+    }
+    summary[shape].ratio = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.ours[shape][f] / r.official[shape][f]))]));
+    summary[shape].ratioToRaw = Object.fromEntries(FIELDS.map((f) => [f, median(rounds.map((r) => r.ours[shape][f] / r.raw[shape][f]))]));
+  }
+  results.keys = { params, rounds, summary };
+}
+
 async function memoryGroup() {
   const ops = o.counts.memoryOps;
   log(`memory: ${o.memoryRounds} round(s): RSS after ${ops} operations (half set, half get, 64 in flight), after GC`);
@@ -359,12 +419,14 @@ async function listingGroup() {
 }
 
 async function bundleGroup() {
-  log("bundle: esbuild (bundle, minify, esm, browser) of a setKey/getKey app per client, + its .wasm; gzip -9, brotli 11");
+  log("bundle: esbuild (bundle, minify, esm, browser) of a small app per client, + its .wasm; gzip -9, brotli 11");
   results.bundle = {
     ours: await measureBundle("ours", snapshot.dir),
     oursSecrets: await measureBundle("oursSecrets", snapshot.dir),
+    oursKeys: await measureBundle("oursKeys", snapshot.dir),
     officialKeys: await measureBundle("officialKeys"),
     officialSecrets: await measureBundle("officialSecrets"),
+    officialKeysCrypto: await measureBundle("officialKeysCrypto"),
   };
 }
 
@@ -379,11 +441,20 @@ if (!o.render) {
     console.error(`our package does not load from pkg/ (is \`npm run build\` still running?)\n${e.message}`);
     process.exit(1);
   }
+  if (o.groups.has("keys")) {
+    try {
+      await node(["-e", `import(${JSON.stringify(snapshot.keysEntry)}).then((m) => { if (typeof m.KeyClient !== "function" || typeof m.CryptographyClient !== "function") throw new Error("no KeyClient or CryptographyClient"); })`]);
+    } catch (e) {
+      console.error(`the /keys entry of our package does not load\n${e.message}`);
+      process.exit(1);
+    }
+  }
   results.meta.build = buildInfo();
 
   const started = performance.now();
   if (o.groups.has("cold")) await coldGroup();
   if (o.groups.has("requests")) await requestsGroup();
+  if (o.groups.has("keys")) await keysGroup();
   if (o.groups.has("memory")) await memoryGroup();
   if (o.groups.has("listing")) await listingGroup();
   if (o.groups.has("bundle")) await bundleGroup();

@@ -10,6 +10,25 @@ import { root } from "./env.mjs";
 
 const token = `{ getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3600000 }) }`;
 
+/**
+ * The keys app, the same source on either package: a KeyClient and its CryptographyClients, one
+ * from getCryptographyClient (sign, at the service) and two from a KeyVaultKey (verifyData and
+ * encrypt, which both clients may do locally with the public key).
+ */
+const keysApp = (specifier) => `import { CryptographyClient, KeyClient } from "${specifier}";
+const credential = ${token};
+const client = new KeyClient(location.origin, credential);
+const data = new TextEncoder().encode("app");
+(async () => {
+  const key = await client.getKey("app-ec");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  const signed = await client.getCryptographyClient(key.name, { keyVersion: key.properties.version }).sign("ES256", digest);
+  const verified = await new CryptographyClient(key, credential).verifyData("ES256", data, signed.result);
+  const rsa = await client.getKey("app-rsa");
+  const encrypted = await new CryptographyClient(rsa, credential).encrypt({ algorithm: "RSA-OAEP", plaintext: data });
+  console.log(verified.result, encrypted.result);
+})();`;
+
 export const APPS = {
   ours: {
     label: "keyvault-keys-wasm KeyClient",
@@ -28,6 +47,14 @@ client.setSecret("app", "value").then((s) => client.getSecret(s.name)).then((s) 
     source: `import { KeyClient } from "@azure/keyvault-keys";
 const client = new KeyClient(location.origin, ${token});
 client.createKey("app", "RSA").then((k) => client.getKey(k.name)).then((k) => console.log(k.key));`,
+  },
+  oursKeys: {
+    label: "keyvault-keys-wasm/keys KeyClient + CryptographyClient",
+    source: keysApp("keyvault-keys-wasm/keys"),
+  },
+  officialKeysCrypto: {
+    label: "@azure/keyvault-keys KeyClient + CryptographyClient",
+    source: keysApp("@azure/keyvault-keys"),
   },
   officialSecrets: {
     label: "@azure/keyvault-secrets SecretClient",

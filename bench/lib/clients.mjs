@@ -6,8 +6,15 @@
 //   raw       a floor: keep-alive node:http sending the same PUT/GET with a bearer header and
 //             JSON.parse of the answer; no retries, no challenge, no models
 // Each package is imported only when asked for, so a process holds one client's code.
+//
+// The keys plane (makeKeysClient) behind { create(name), get(name), signer(key) }:
+//   ours      keyvault-keys-wasm/keys KeyClient (the drop-in): createEcKey / getKey, and
+//             getCryptographyClient(name, { keyVersion }).sign
+//   official  @azure/keyvault-keys KeyClient: the same calls
+//   raw       keep-alive node:http: POST /keys/{name}/create, GET /keys/{name},
+//             POST /keys/{name}/{version}/sign
 import http from "node:http";
-import { API_VERSION, clientOptions, credential, oursSecretsSpecifier, oursSpecifier, VALUE } from "./env.mjs";
+import { API_VERSION, clientOptions, credential, KEY_SPEC, oursKeysSpecifier, oursSecretsSpecifier, oursSpecifier, VALUE } from "./env.mjs";
 
 export const CLIENTS = ["ours", "official", "raw", "oursSecrets"];
 
@@ -43,17 +50,11 @@ export async function makeClient(kind, url) {
   throw new Error(`unknown client ${kind}`);
 }
 
-function rawClient(vaultUrl) {
+/** `send(method, path, headers, payload)`: one request on keep-alive sockets, its JSON answer. */
+function rawSender(vaultUrl) {
   const base = new URL(vaultUrl);
   const agent = new http.Agent({ keepAlive: true });
-  const body = JSON.stringify({ value: VALUE });
-  const putHeaders = {
-    authorization: "Bearer bench-token",
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-  };
-  const getHeaders = { authorization: "Bearer bench-token" };
-  const send = (method, path, headers, payload) =>
+  return (method, path, headers, payload) =>
     new Promise((resolve, reject) => {
       const req = http.request(
         { host: base.hostname, port: base.port, method, path, headers, agent },
@@ -71,6 +72,19 @@ function rawClient(vaultUrl) {
       req.on("error", reject);
       req.end(payload);
     });
+}
+
+const getHeaders = { authorization: "Bearer bench-token" };
+const postHeaders = (body) => ({
+  authorization: "Bearer bench-token",
+  "content-type": "application/json",
+  "content-length": Buffer.byteLength(body),
+});
+
+function rawClient(vaultUrl) {
+  const send = rawSender(vaultUrl);
+  const body = JSON.stringify({ value: VALUE });
+  const putHeaders = postHeaders(body);
   return {
     set: (name) => send("PUT", `/secrets/${name}?api-version=${API_VERSION}`, putHeaders, body),
     get: (name) => send("GET", `/secrets/${name}?api-version=${API_VERSION}`, getHeaders),
@@ -83,4 +97,49 @@ function rawClient(vaultUrl) {
       }
     },
   };
+}
+
+/**
+ * A keys-plane client: { create(name) → { name, version }, get(name), signer(key) → (digest) → the
+ * signature }. The CryptographyClient of ours and of the official SDK comes from
+ * KeyClient.getCryptographyClient with the key's version, so both sign at
+ * POST /keys/{name}/{version}/sign, as the raw floor does, over the KeyClient's pipeline.
+ */
+export async function makeKeysClient(kind, url) {
+  if (kind === "ours" || kind === "official") {
+    const { KeyClient } = await import(kind === "ours" ? oursKeysSpecifier() : "@azure/keyvault-keys");
+    // The official KeyClient writes its user agent into the options object it is given.
+    const client = new KeyClient(url, credential, { ...clientOptions });
+    return {
+      async create(name) {
+        const key = await client.createEcKey(name, { curve: KEY_SPEC.curve });
+        return { name: key.name, version: key.properties.version };
+      },
+      get: (name) => client.getKey(name),
+      signer(key) {
+        const crypto = client.getCryptographyClient(key.name, { keyVersion: key.version });
+        return (digest) => crypto.sign(KEY_SPEC.alg, digest);
+      },
+    };
+  }
+  if (kind === "raw") {
+    const send = rawSender(url);
+    return {
+      async create(name) {
+        const body = JSON.stringify({ kty: KEY_SPEC.kty, crv: KEY_SPEC.curve });
+        const key = await send("POST", `/keys/${name}/create?api-version=${API_VERSION}`, postHeaders(body), body);
+        return { name, version: new URL(key.key.kid).pathname.split("/")[3] };
+      },
+      get: (name) => send("GET", `/keys/${name}?api-version=${API_VERSION}`, getHeaders),
+      signer(key) {
+        const path = `/keys/${key.name}/${key.version}/sign?api-version=${API_VERSION}`;
+        return async (digest) => {
+          const body = JSON.stringify({ alg: KEY_SPEC.alg, value: Buffer.from(digest.buffer, digest.byteOffset, digest.length).toString("base64url") });
+          const answer = await send("POST", path, postHeaders(body), body);
+          return Buffer.from(answer.value, "base64url");
+        };
+      },
+    };
+  }
+  throw new Error(`unknown keys client ${kind}`);
 }

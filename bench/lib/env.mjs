@@ -37,9 +37,10 @@ export function missingPrerequisites() {
  * A copy of our package as it is now (package.json, js/, pkg/) under a temporary
  * node_modules/, and of the emulator binary, so one run measures one build even if
  * `npm run build` or `cargo build` runs meanwhile.
- * Resolves to { dir, pkgDir, nodeEntry, requireEntry, remove() }: workers import `nodeEntry`
- * (the package's Node `import` export; `requireEntry` is its `require` export); the bundle
- * resolves the package from `dir`.
+ * Resolves to { dir, pkgDir, nodeEntry, requireEntry, secretsEntry, keysEntry, emulator, remove() }:
+ * workers import `nodeEntry` (the package's Node `import` export; `requireEntry` is its
+ * `require` export; `secretsEntry` and `keysEntry` the Node `import` exports of `/secrets` and
+ * `/keys`); the bundle resolves the package from `dir`.
  */
 export function snapshotPackage() {
   const dir = mkdtempSync(join(tmpdir(), "kv-bench-"));
@@ -52,10 +53,11 @@ export function snapshotPackage() {
   const nodeEntry = join(pkgDir, manifest.exports["."].node.import);
   const requireEntry = join(pkgDir, manifest.exports["."].node.require);
   const secretsEntry = join(pkgDir, manifest.exports["./secrets"].node.import);
+  const keysEntry = join(pkgDir, manifest.exports["./keys"].node.import);
   // The emulator too: `cargo build` may replace it during the run.
   const emulator = join(dir, "keyvault-emulator");
   cpSync(emulatorBin, emulator);
-  return { dir, pkgDir, nodeEntry, requireEntry, secretsEntry, emulator, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, pkgDir, nodeEntry, requireEntry, secretsEntry, keysEntry, emulator, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Where workers load our package from: the snapshot (KV_BENCH_OURS) or the repo itself. */
@@ -64,6 +66,9 @@ export const oursSpecifier = () =>
 /** The same for the secrets drop-in entry (KV_BENCH_OURS_SECRETS). */
 export const oursSecretsSpecifier = () =>
   process.env.KV_BENCH_OURS_SECRETS ? pathToFileURL(process.env.KV_BENCH_OURS_SECRETS).href : "keyvault-keys-wasm/secrets";
+/** The same for the keys drop-in entry (KV_BENCH_OURS_KEYS). */
+export const oursKeysSpecifier = () =>
+  process.env.KV_BENCH_OURS_KEYS ? pathToFileURL(process.env.KV_BENCH_OURS_KEYS).href : "keyvault-keys-wasm/keys";
 
 /**
  * A fresh emulator (in-memory state) in its own process. Resolves to { url, pid, stop() };
@@ -109,6 +114,9 @@ export const credential = Object.freeze({
 
 /** The api-version our client sends by default; the raw floor sends the same. */
 export const API_VERSION = "2025-07-01";
+
+/** The key the keys shapes read and sign with: EC P-256, so the emulator's signature is cheap. */
+export const KEY_SPEC = Object.freeze({ kty: "EC", curve: "P-256", alg: "ES256" });
 
 /** Every set stores this value (100 bytes), as bench/emulator-throughput.mjs does. */
 export const VALUE = "v".repeat(100);

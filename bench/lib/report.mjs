@@ -6,6 +6,8 @@ import { benchFile, root } from "./env.mjs";
 
 /** The per-request shapes, in measurement and table order (run.mjs measures each). */
 export const SHAPES = ["set-seq", "get-seq", "set-conc", "get-conc", "set-hot", "get-hot"];
+/** The keys-plane shapes (the /keys drop-in against @azure/keyvault-keys), in the same order. */
+export const KEY_SHAPES = ["getkey-conc", "sign-conc"];
 
 export const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
@@ -136,6 +138,44 @@ function tableRows(results) {
       });
     }
   }
+  if (results.keys) {
+    const s = results.keys.summary;
+    const { conc, inFlight } = results.keys.params;
+    const shapeText = {
+      "getkey-conc": `/keys getKey vs @azure/keyvault-keys getKey (EC P-256 key, latest version), ${fmt(conc)} at ${inFlight} in flight`,
+      "sign-conc": `/keys CryptographyClient.sign vs @azure/keyvault-keys (ES256 over a 32-byte digest, at the service), ${fmt(conc)} at ${inFlight} in flight`,
+    };
+    const short = { "getkey-conc": `keys getKey @${inFlight}`, "sign-conc": `keys sign ES256 @${inFlight}` };
+    for (const shape of KEY_SHAPES) {
+      const x = s[shape];
+      if (!x) continue;
+      add({
+        metric: `${shapeText[shape]}: client CPU µs/op`,
+        chart: `${short[shape]}: client CPU per op`,
+        ours: fmt(x.ours.cpuUsPerOp),
+        official: fmt(x.official.cpuUsPerOp),
+        raw: fmt(x.raw.cpuUsPerOp),
+        ratio: x.ratio.cpuUsPerOp,
+        target: { direction: "max", value: 0.6, text: "≤ 0.6" },
+      });
+      add({
+        metric: `${shapeText[shape]}: ops/s`,
+        chart: `${short[shape]}: ops/s (higher is better)`,
+        ours: fmt(x.ours.opsPerSec),
+        official: fmt(x.official.opsPerSec),
+        raw: fmt(x.raw.opsPerSec),
+        ratio: x.ratio.opsPerSec,
+      });
+      add({
+        metric: `${shapeText[shape]}: p50 / p99 latency, ms`,
+        ours: `${fmt(x.ours.p50Ms, 2)} / ${fmt(x.ours.p99Ms, 2)}`,
+        official: `${fmt(x.official.p50Ms, 2)} / ${fmt(x.official.p99Ms, 2)}`,
+        raw: `${fmt(x.raw.p50Ms, 2)} / ${fmt(x.raw.p99Ms, 2)}`,
+        ratio: x.ratio.p50Ms,
+        ratioText: `${fmt(x.ratio.p50Ms, 2)} / ${fmt(x.ratio.p99Ms, 2)}`,
+      });
+    }
+  }
   if (results.bundle) {
     const b = results.bundle;
     /** One bundle row: our app against an official one, in one compression (`gzip`, `brotli`, `raw`). */
@@ -159,6 +199,11 @@ function tableRows(results) {
       const what = "browser bundle of the secrets drop-in (keyvault-keys-wasm/secrets SecretClient app) vs official SecretClient";
       bundleRow(`${what}, gzip`, "bundle gzip, /secrets vs official SecretClient", b.oursSecrets, b.officialSecrets, "gzip", twice);
       bundleRow(`${what}, brotli`, undefined, b.oursSecrets, b.officialSecrets, "brotli");
+    }
+    if (b.oursKeys) {
+      const what = "browser bundle of the keys drop-in (keyvault-keys-wasm/keys KeyClient + CryptographyClient app) vs the same app on @azure/keyvault-keys";
+      bundleRow(`${what}, gzip`, "bundle gzip, /keys vs official (Key + Crypto client)", b.oursKeys, b.officialKeysCrypto, "gzip", twice);
+      bundleRow(`${what}, brotli`, undefined, b.oursKeys, b.officialKeysCrypto, "brotli");
     }
     bundleRow("browser bundle uncompressed (minified JS + .wasm) vs official KeyClient", undefined, b.ours, b.officialKeys, "raw");
   }

@@ -7,7 +7,11 @@
 //             a warm-up of the same shape
 //   memory    RSS / heap after `ops` operations (half setKey, half getKey), after a full GC
 //   listing   iterate the whole listing (twice); memory every `every` items
-import { makeClient } from "./clients.mjs";
+//   keys      the keys plane (the /keys drop-in, @azure/keyvault-keys, raw): one EC P-256 key
+//             created, then getKey (latest version) and sign (ES256 over a 32-byte digest, at the
+//             service) with N in flight, each after a warm-up of the same shape
+import { randomBytes } from "node:crypto";
+import { makeClient, makeKeysClient } from "./clients.mjs";
 
 const [kind, scenario, url, paramsJson = "{}"] = process.argv.slice(2);
 const params = JSON.parse(paramsJson);
@@ -70,7 +74,7 @@ const afterGc = async () => {
   return memory();
 };
 
-const client = await makeClient(kind, url);
+const client = scenario === "keys" ? await makeKeysClient(kind, url) : await makeClient(kind, url);
 let result;
 
 if (scenario === "requests") {
@@ -92,6 +96,23 @@ if (scenario === "requests") {
   for (const [label, op, count, lanes, warm] of shapes) {
     await measure(op, warm, lanes);
     result[label] = await measure(op, count, lanes);
+  }
+} else if (scenario === "keys") {
+  const { inFlight = 64, conc = 5000, warmConc = 1000 } = params;
+  const key = await client.create("bench-key");
+  const sign = client.signer(key);
+  // Distinct digests made before anything is measured, so no client pays for random bytes.
+  const digests = Array.from({ length: 256 }, () => new Uint8Array(randomBytes(32)));
+  const signature = await sign(digests[0]);
+  if ((signature.result ?? signature).length !== 64) throw new Error(`${kind}: an ES256 signature of ${(signature.result ?? signature).length} bytes`);
+  const shapes = [
+    ["getkey-conc", () => client.get(key.name)],
+    ["sign-conc", (i) => sign(digests[i % digests.length])],
+  ];
+  result = {};
+  for (const [label, op] of shapes) {
+    await measure(op, warmConc, inFlight);
+    result[label] = await measure(op, conc, inFlight);
   }
 } else if (scenario === "memory") {
   const { ops = 10_000, inFlight = 64 } = params;
