@@ -70,19 +70,36 @@ function publicJwk(key) {
     : { kty: "EC", crv: key.crv, x: encodeBase64url(key.x), y: encodeBase64url(key.y), ext: true };
 }
 
+/**
+ * `run()`, with WebCrypto's failures (a key it cannot import, an input it refuses) reported
+ * as an Error that names the operation and the key, WebCrypto's error as its cause.
+ */
+async function webCrypto(key, operation, algorithm, run) {
+  try {
+    return await run();
+  } catch (e) {
+    const why = typeof e?.message === "string" && e.message ? e.message : String(e);
+    throw new Error(`${operation} with ${algorithm} failed for key ${key.kid ?? "(a key without kid)"}: ${why}`, { cause: e });
+  }
+}
+
 /** RSA-OAEP or RSA-OAEP-256 encryption of `plaintext` with the public key. */
-export async function encryptLocally(key, algorithm, plaintext) {
-  const params = { name: "RSA-OAEP", hash: ENCRYPTIONS[algorithm] };
-  const cryptoKey = await subtle().importKey("jwk", publicJwk(key), params, false, ["encrypt"]);
-  return new Uint8Array(await subtle().encrypt({ name: "RSA-OAEP" }, cryptoKey, plaintext));
+export function encryptLocally(key, algorithm, plaintext) {
+  return webCrypto(key, "encrypt", algorithm, async () => {
+    const params = { name: "RSA-OAEP", hash: ENCRYPTIONS[algorithm] };
+    const cryptoKey = await subtle().importKey("jwk", publicJwk(key), params, false, ["encrypt"]);
+    return new Uint8Array(await subtle().encrypt({ name: "RSA-OAEP" }, cryptoKey, plaintext));
+  });
 }
 
 /** Whether `signature` is `algorithm`'s signature of `data` under the public key. */
-export async function verifyDataLocally(key, algorithm, data, signature) {
-  const s = SIGNATURES[algorithm];
-  const importParams = s.curve ? { name: "ECDSA", namedCurve: s.curve } : { name: s.params.name, hash: s.hash };
-  const cryptoKey = await subtle().importKey("jwk", publicJwk(key), importParams, false, ["verify"]);
-  return subtle().verify(s.params, cryptoKey, signature, data);
+export function verifyDataLocally(key, algorithm, data, signature) {
+  return webCrypto(key, "verifyData", algorithm, async () => {
+    const s = SIGNATURES[algorithm];
+    const importParams = s.curve ? { name: "ECDSA", namedCurve: s.curve } : { name: s.params.name, hash: s.hash };
+    const cryptoKey = await subtle().importKey("jwk", publicJwk(key), importParams, false, ["verify"]);
+    return subtle().verify(s.params, cryptoKey, signature, data);
+  });
 }
 
 /** The AES-CBC-PAD algorithms and their key sizes in bytes. */
@@ -95,9 +112,11 @@ export function canAesLocally(key, algorithm) {
 }
 
 /** AES-CBC with PKCS#7 padding under the first bytes of `key.k`: encrypts, or `decrypt`s. */
-export async function aesCbcLocally(key, algorithm, data, iv, decrypt) {
-  const raw = key.k.subarray(0, AES_CBC_PAD[algorithm]);
-  const cryptoKey = await subtle().importKey("raw", raw, { name: "AES-CBC" }, false, [decrypt ? "decrypt" : "encrypt"]);
-  const params = { name: "AES-CBC", iv };
-  return new Uint8Array(await (decrypt ? subtle().decrypt(params, cryptoKey, data) : subtle().encrypt(params, cryptoKey, data)));
+export function aesCbcLocally(key, algorithm, data, iv, decrypt) {
+  return webCrypto(key, decrypt ? "decrypt" : "encrypt", algorithm, async () => {
+    const raw = key.k.subarray(0, AES_CBC_PAD[algorithm]);
+    const cryptoKey = await subtle().importKey("raw", raw, { name: "AES-CBC" }, false, [decrypt ? "decrypt" : "encrypt"]);
+    const params = { name: "AES-CBC", iv };
+    return new Uint8Array(await (decrypt ? subtle().decrypt(params, cryptoKey, data) : subtle().encrypt(params, cryptoKey, data)));
+  });
 }

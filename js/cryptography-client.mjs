@@ -52,7 +52,7 @@ const optBytes = (p, key) => (p[key] === undefined || p[key] === null ? undefine
  * plane (connection, token) with the new client.
  */
 export function defineCryptographyClient(newPlane) {
-  /** The plane handed to the next constructor call by `cryptographyClientOf`. */
+  /** `{ plane, name, version }` handed to the next constructor call by `cryptographyClientOf`. */
   let handed;
 
   class CryptographyClient {
@@ -65,7 +65,7 @@ export function defineCryptographyClient(newPlane) {
     #version;
 
     constructor(key, credential, pipelineOptions) {
-      const plane = handed;
+      const given = handed;
       handed = undefined;
       if (typeof key === "string") {
         this.#key = { kind: "identifier", value: key };
@@ -77,11 +77,21 @@ export function defineCryptographyClient(newPlane) {
       } else {
         throw new TypeError(`key must be a key identifier, a KeyVaultKey or a JsonWebKey, not ${args.typeName(key)}`);
       }
+      if (given) {
+        ({ plane: this.#plane, name: this.#name, version: this.#version } = given);
+        this.#vaultUrl = given.plane.vaultUrl;
+        return;
+      }
       const parsed = parseKeyId(typeof key === "string" ? key : key.id);
       this.#vaultUrl = parsed.vaultUrl;
       this.#name = parsed.name;
       this.#version = parsed.version;
-      this.#plane = plane ?? newPlane(parsed.vaultUrl, credential, pipelineOptions);
+      // A KeyVaultKey without a credential works locally, as the official client's does; what
+      // would go to the service then reports the missing credential.
+      this.#plane =
+        credential === undefined && this.#key.kind === "KeyVaultKey"
+          ? { missingCredential: true }
+          : newPlane(parsed.vaultUrl, credential, pipelineOptions);
     }
 
     /** The vault's URL; "" for a local-only client. */
@@ -101,7 +111,12 @@ export function defineCryptographyClient(newPlane) {
       const [p, options] = parametersOf(rest, "plaintext");
       const algorithm = args.string(p.algorithm, "algorithm");
       const plaintext = args.bytes(p.plaintext, "plaintext");
-      const extra = { iv: optBytes(p, "iv"), additionalAuthenticatedData: optBytes(p, "additionalAuthenticatedData") };
+      // authenticationTag is an output of encryption: given here, the check refuses it.
+      const extra = {
+        iv: optBytes(p, "iv"),
+        additionalAuthenticatedData: optBytes(p, "additionalAuthenticatedData"),
+        authenticationTag: optBytes(p, "authenticationTag"),
+      };
       return this.#run("encrypt", "encrypt", CRYPTO.encrypt, algorithm, plaintext, extra, options, async (key) => {
         if (canEncryptLocally(key, algorithm)) {
           return { algorithm, keyID: key.kid, result: await encryptLocally(key, algorithm, plaintext) };
@@ -214,7 +229,7 @@ export function defineCryptographyClient(newPlane) {
      * the key material is in hand (its answer, or undefined when it cannot), else `remote`.
      */
     async #run(keyOp, operation, which, algorithm, input, extra, options, local, remote) {
-      this.#plane?.checkCrypto(which, algorithm, input, "input", extra);
+      this.#plane?.checkCrypto?.(which, algorithm, input, "input", extra);
       return withSignal(options, async (signal) => {
         const key = await this.#fetchKey(signal);
         ensureValid(key, keyOp);
@@ -223,6 +238,9 @@ export function defineCryptographyClient(newPlane) {
         if (answer) return answer;
         if (!this.#plane) {
           throw new Error(`Unable to support operation: "${operation}" with algorithm: "${algorithm}" using a local JsonWebKey`);
+        }
+        if (this.#plane.missingCredential) {
+          throw new TypeError(`${operation} with ${algorithm} runs in the vault: construct the CryptographyClient with a credential`);
         }
         return remote(signal);
       });
@@ -247,9 +265,9 @@ export function defineCryptographyClient(newPlane) {
     }
   }
 
-  /** A client over `plane`, for the key `id`. */
-  const cryptographyClientOf = (id, plane) => {
-    handed = plane;
+  /** A client over `plane`, for version `version` (or the latest) of key `name`, whose id is `id`. */
+  const cryptographyClientOf = (id, plane, name, version) => {
+    handed = { plane, name, version };
     try {
       return new CryptographyClient(id);
     } finally {

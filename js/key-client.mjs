@@ -66,7 +66,7 @@ export function defineKeyClients(wasm, defaultHttpClient = fetchHttpClient) {
       const o = args.options(options, "options");
       const keyVersion = o ? args.optStringOption(o, "keyVersion", "options") : undefined;
       const id = [this.#plane.vaultUrl, "keys", name, keyVersion].filter(Boolean).join("/");
-      return cryptographyClientOf(id, this.#plane);
+      return cryptographyClientOf(id, this.#plane, name, keyVersion || undefined);
     }
 
     async beginDeleteKey(name, options = {}) {

@@ -33,6 +33,11 @@ function strings(value, what) {
 /** The JWK members that are key material (base64url on the wire). */
 const MATERIAL = ["n", "e", "d", "dp", "dq", "qi", "p", "q", "k"];
 
+/** The length of an EC key's coordinates on each curve Key Vault names. */
+const COORDINATE_BYTES = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
+/** 1024 bits: Key Vault's RSA keys are 2048 bits or more; anything under this is not an RSA key. */
+const MIN_MODULUS_BYTES = 128;
+
 /** A `JsonWebKey` as the official package gives it: every member present, material as bytes. */
 function jsonWebKey(wire) {
   const key = object(wire, "key");
@@ -44,6 +49,14 @@ function jsonWebKey(wire) {
   out.crv = check(key.crv, "string", "key.crv");
   out.x = bytes(key.x, "key.x");
   out.y = bytes(key.y, "key.y");
+  // Material of the wrong length would fail later, in a cryptographic operation, far from here.
+  const size = Object.hasOwn(COORDINATE_BYTES, out.crv) ? COORDINATE_BYTES[out.crv] : undefined;
+  for (const c of ["x", "y"]) {
+    if (size !== undefined && out[c] !== undefined && out[c].length !== size) {
+      unreadable(`key.${c} of a ${out.crv} key is ${out[c].length} bytes, not ${size}`);
+    }
+  }
+  if (out.n !== undefined && out.n.length < MIN_MODULUS_BYTES) unreadable(`key.n is ${out.n.length} bytes, too short for an RSA key`);
   return out;
 }
 

@@ -2,7 +2,6 @@ import * as args from "./args.mjs";
 import { encodeBase64url } from "./base64.mjs";
 import { keysShapes } from "./keys-model.mjs";
 import { NAMED, Plane } from "./plane.mjs";
-import { KeyPoller } from "./poller.mjs";
 
 export { LIST } from "./plane.mjs";
 
@@ -74,20 +73,6 @@ function lifetimeActions(policy) {
   });
 }
 
-/**
- * A poller's read of a key: the key, or undefined while the service still answers 404. A 403
- * means the caller may not read the key but the operation is done: the answer is `otherwise`.
- */
-async function settled(read, otherwise) {
-  try {
-    return await read();
-  } catch (e) {
-    if (e?.statusCode === 404) return undefined;
-    if (e?.statusCode === 403) return otherwise;
-    throw e;
-  }
-}
-
 /** A cryptographic operation's arguments as the core takes them: [alg, value, iv, aad, tag], bytes as base64url. */
 function encoded(which, algorithm, input, what, extra) {
   const alg = args.string(algorithm, "algorithm");
@@ -157,62 +142,6 @@ export class KeysPlane extends Plane {
     );
   }
 
-  /**
-   * Starts deleting, as the official poller does: the DELETE, then at once a read of the
-   * deleted key; the poller is done when the service shows the key deleted (at once, for a
-   * vault without soft delete).
-   */
-  async beginDelete(name, options = {}) {
-    let done = false;
-    const poller = new KeyPoller(
-      "delete",
-      name,
-      {
-        start: async (signal) => {
-          const deleted = await this.named(NAMED.delete, name, keysShapes.deleted, signal);
-          if (deleted.properties.recoveryId === undefined) return (done = true), deleted;
-          const seen = await settled(() => this.getDeleted(name, signal), deleted);
-          done = seen !== undefined;
-          return seen ?? deleted;
-        },
-        finishedAtStart: () => done,
-        check: (signal, started) => settled(() => this.getDeleted(name, signal), started),
-      },
-      options,
-    );
-    await poller.poll(options);
-    return poller;
-  }
-
-  /**
-   * Starts recovering, as the official poller does: a key that can be read already is the
-   * result, with no recovery sent (so recovering twice succeeds); otherwise the recovery, then
-   * at once a read of the key; the poller is done when the key can be read.
-   */
-  async beginRecover(name, options = {}) {
-    let done = false;
-    const poller = new KeyPoller(
-      "recover",
-      name,
-      {
-        start: async (signal) => {
-          // Any failure of this read (404 while deleted, 403, a bad name) leaves it to the recovery.
-          const live = await this.get(name, undefined, signal).catch(() => undefined);
-          if (live) return (done = true), live;
-          const recovered = await this.named(NAMED.recover, name, keysShapes.recovered.shape, signal);
-          const seen = await settled(() => this.get(name, undefined, signal), recovered);
-          done = seen !== undefined;
-          return seen ?? recovered;
-        },
-        finishedAtStart: () => done,
-        check: (signal, started) => settled(() => this.get(name, undefined, signal), started),
-      },
-      options,
-    );
-    await poller.poll(options);
-    return poller;
-  }
-
   async rotate(name, signal) {
     return this.named(NAMED.rotate, name, keysShapes.key, signal);
   }
@@ -236,7 +165,8 @@ export class KeysPlane extends Plane {
     const n = args.string(name, "name");
     const t = args.string(target, "targetAttestationToken");
     const o = args.options(options, "options") ?? {};
-    const version = args.optStringOption(o, "version", "options");
+    // "" is the latest version, as for getKey.
+    const version = args.optStringOption(o, "version", "options") || undefined;
     const nonce = args.optStringOption(o, "nonce", "options");
     const algorithm = args.optStringOption(o, "algorithm", "options");
     return this.call((core, id, now) => core.release(id, now, n, version, t, nonce, algorithm), keysShapes.release, signal);

@@ -156,35 +156,30 @@ export class Plane {
     );
   }
 
-  /** Starts deleting; the poller finishes when the deletion is visible. */
+  /**
+   * Starts deleting, as the official pollers do: the deletion, then at once a read of the
+   * deleted object; the poller is done when that read succeeds (at once in a vault without
+   * soft delete, whose deletion has no recoveryId).
+   */
   async beginDelete(name, options = {}) {
+    const shape = this.#shapes.deleted;
+    const getDeleted = (signal) => this.#settled(this.#named(NAMED.getDeleted, name, signal), shape);
+    let done = false;
     const poller = new KeyPoller(
       "delete",
       name,
       {
-        start: (signal) => this.named(NAMED.delete, name, this.#shapes.deleted, signal),
-        // A vault without soft delete has nothing to wait for.
-        finishedAtStart: (deleted) => deleted.recoveryId === undefined,
-        check: (signal, started) =>
-          this.#settled(this.#named(NAMED.getDeleted, name, signal), this.#shapes.deleted, started),
-      },
-      options,
-    );
-    await poller.poll(options);
-    return poller;
-  }
-
-  /** Starts recovering; the poller finishes when the object can be read again. */
-  async beginRecover(name, options = {}) {
-    const recovered = this.#shapes.recovered ?? { shape: this.#shapes.properties, fromValue: (v) => v.properties };
-    const poller = new KeyPoller(
-      "recover",
-      name,
-      {
-        start: (signal) => this.named(NAMED.recover, name, recovered.shape, signal),
+        start: async (signal) => {
+          const deleted = await this.named(NAMED.delete, name, shape, signal);
+          if (deleted.properties.recoveryId === undefined) return (done = true), deleted;
+          const seen = await getDeleted(signal);
+          done = seen !== undefined;
+          return seen === null || seen === undefined ? deleted : seen;
+        },
+        finishedAtStart: () => done,
         check: async (signal, started) => {
-          const got = await this.#settled(this.#get(name, undefined, signal), this.#shapes.value, null);
-          return got === null ? started : got && recovered.fromValue(got);
+          const seen = await getDeleted(signal);
+          return seen === null ? started : seen;
         },
       },
       options,
@@ -194,17 +189,55 @@ export class Plane {
   }
 
   /**
-   * A check's answer: the new state, or undefined while the service still says 404. A 403
-   * means the caller may not read the object but the operation is done (as the official SDK
-   * treats it): the answer is then `otherwise`.
+   * Starts recovering, as the official pollers do: an object that can be read already is the
+   * result, with no recovery sent (so recovering twice succeeds); otherwise the recovery, then
+   * at once a read; the poller is done when the object can be read.
    */
-  async #settled(response, shape, otherwise) {
+  async beginRecover(name, options = {}) {
+    const recovered = this.#shapes.recovered ?? { shape: this.#shapes.properties, fromValue: (v) => v.properties };
+    const read = async (signal) => {
+      const got = await this.#settled(this.#get(name, undefined, signal), this.#shapes.value);
+      return got && recovered.fromValue(got);
+    };
+    let done = false;
+    const poller = new KeyPoller(
+      "recover",
+      name,
+      {
+        start: async (signal) => {
+          // Any failure of this read (404 while deleted, 403, a bad name) leaves it to the recovery.
+          const live = await read(signal).catch(() => undefined);
+          if (live) return (done = true), live;
+          const result = await this.named(NAMED.recover, name, recovered.shape, signal);
+          const seen = await read(signal);
+          done = seen !== undefined;
+          return seen ?? result;
+        },
+        finishedAtStart: () => done,
+        check: async (signal, started) => {
+          const seen = await read(signal);
+          return seen === null ? started : seen;
+        },
+      },
+      options,
+    );
+    await poller.poll(options);
+    return poller;
+  }
+
+  /**
+   * A check's answer: the new state; undefined while the service still says 404; null for a
+   * 403, which means the caller may not read the object but the operation is done (as the
+   * official SDK treats it).
+   */
+  async #settled(response, shape) {
     try {
       return read(this.#pipeline, await response, shape);
     } catch (e) {
       if (e?.statusCode === 404) return undefined;
-      if (e?.statusCode === 403) return otherwise;
+      if (e?.statusCode === 403) return null;
       throw e;
     }
   }
+
 }
