@@ -43,6 +43,9 @@ function parametersOf(rest, input) {
   return [p, rest[1]];
 }
 
+/** The plane of a client that was given a KeyVaultKey and no credential: it runs locally only. */
+const NO_CREDENTIAL = Object.freeze({});
+
 /** Optional bytes of the parameters. */
 const optBytes = (p, key) => (p[key] === undefined || p[key] === null ? undefined : args.bytes(p[key], key));
 
@@ -58,7 +61,7 @@ export function defineCryptographyClient(newPlane) {
   class CryptographyClient {
     /** `{ kind: "identifier" | "remoteOnlyIdentifier" | "KeyVaultKey" | "JsonWebKey", value }`, as the official client names them. */
     #key;
-    /** The keys plane; undefined for a local-only client. */
+    /** The keys plane; undefined for a local-only client; `NO_CREDENTIAL` for a KeyVaultKey given without a credential. */
     #plane;
     #vaultUrl = "";
     #name;
@@ -90,7 +93,7 @@ export function defineCryptographyClient(newPlane) {
       // would go to the service then reports the missing credential.
       this.#plane =
         credential === undefined && this.#key.kind === "KeyVaultKey"
-          ? { missingCredential: true }
+          ? NO_CREDENTIAL
           : newPlane(parsed.vaultUrl, credential, pipelineOptions);
     }
 
@@ -239,7 +242,7 @@ export function defineCryptographyClient(newPlane) {
         if (!this.#plane) {
           throw new Error(`Unable to support operation: "${operation}" with algorithm: "${algorithm}" using a local JsonWebKey`);
         }
-        if (this.#plane.missingCredential) {
+        if (this.#plane === NO_CREDENTIAL) {
           throw new TypeError(`${operation} with ${algorithm} runs in the vault: construct the CryptographyClient with a credential`);
         }
         return remote(signal);

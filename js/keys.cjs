@@ -1,3 +1,3 @@
-// The CommonJS entry of keyvault-keys-wasm/keys (see js/node.mjs).
+// The CommonJS entry of keyvault-keys-wasm/keys (see js/node-keys.mjs).
 "use strict";
-module.exports = require("../pkg/node.cjs").keys();
+module.exports = require("../pkg/keys.cjs").keys;

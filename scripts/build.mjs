@@ -16,9 +16,7 @@ for (const [dir, feature] of [["web", "secrets"], ["keys", "keys"]]) {
   rmSync(join(root, "pkg", dir, ".gitignore"), { force: true });
 }
 
-await build({
-  entryPoints: [join(root, "js", "node.mjs")],
-  outfile: join(root, "pkg", "node.cjs"),
+const common = {
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -29,5 +27,14 @@ await build({
   logLevel: "warning",
   // The glue's fetch-based loader (unused in Node: the bundle passes the bytes) mentions import.meta.
   logOverride: { "empty-import-meta": "silent" },
-});
-console.log("built pkg/web, pkg/keys and pkg/node.cjs");
+};
+await build({ ...common, entryPoints: [join(root, "js", "node.mjs")], outfile: join(root, "pkg", "node.cjs") });
+// The /keys entry: its own bundle, whose error classes are pkg/node.cjs's.
+const shared = {
+  name: "shared-with-node-cjs",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(errors|rest-error)\.mjs$/ }, () => ({ path: "./node.cjs", external: true }));
+  },
+};
+await build({ ...common, entryPoints: [join(root, "js", "node-keys.mjs")], outfile: join(root, "pkg", "keys.cjs"), plugins: [shared] });
+console.log("built pkg/web, pkg/keys, pkg/node.cjs and pkg/keys.cjs");

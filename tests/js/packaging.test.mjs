@@ -72,6 +72,10 @@ test("installed tarball: ESM import and CJS require in Node", () => {
     c.getKey("pack-never-made").catch((e) => console.log(KnownKeyTypes.EC, e.name, e.statusCode));`;
   assert.equal(script(keysEsm, "module").trim(), "EC true");
   assert.equal(script(keysCjs, "commonjs").trim(), "EC RestError 404");
+  // The entries throw the same error classes.
+  const shared = `const k = require("keyvault-keys-wasm/keys"), s = require("keyvault-keys-wasm/secrets");
+    console.log(k.RestError === s.RestError, k.isRestError === s.isRestError);`;
+  assert.equal(script(shared, "commonjs").trim(), "true true");
   // Each entry shows its own names only.
   const names = `console.log(["keyvault-keys-wasm", "keyvault-keys-wasm/keys", "keyvault-keys-wasm/secrets"].map((e) => Object.keys(require(e)).sort().join(",")).join("\\n"))`;
   assert.deepEqual(script(names, "commonjs").trim().split("\n"), [
