@@ -27,6 +27,16 @@ function tableRows(results) {
       met: row.met ?? judge(row.ratio, row.target),
       milestoneMet: row.target?.milestone === undefined ? undefined : row.ratio <= row.target.milestone,
     });
+  /** The p50 / p99 latency row of a per-request shape. */
+  const addLatency = (metric, x) =>
+    add({
+      metric,
+      ours: `${fmt(x.ours.p50Ms, 2)} / ${fmt(x.ours.p99Ms, 2)}`,
+      official: `${fmt(x.official.p50Ms, 2)} / ${fmt(x.official.p99Ms, 2)}`,
+      raw: `${fmt(x.raw.p50Ms, 2)} / ${fmt(x.raw.p99Ms, 2)}`,
+      ratio: x.ratio.p50Ms,
+      ratioText: `${fmt(x.ratio.p50Ms, 2)} / ${fmt(x.ratio.p99Ms, 2)}`,
+    });
 
   if (results.cold) {
     const s = results.cold.summary;
@@ -128,14 +138,7 @@ function tableRows(results) {
           ratio: x.secretsRatio.cpuUsPerOp,
         });
       }
-      add({
-        metric: `${shapeText[shape]}: p50 / p99 latency, ms`,
-        ours: `${fmt(x.ours.p50Ms, 2)} / ${fmt(x.ours.p99Ms, 2)}`,
-        official: `${fmt(x.official.p50Ms, 2)} / ${fmt(x.official.p99Ms, 2)}`,
-        raw: `${fmt(x.raw.p50Ms, 2)} / ${fmt(x.raw.p99Ms, 2)}`,
-        ratio: x.ratio.p50Ms,
-        ratioText: `${fmt(x.ratio.p50Ms, 2)} / ${fmt(x.ratio.p99Ms, 2)}`,
-      });
+      addLatency(`${shapeText[shape]}: p50 / p99 latency, ms`, x);
     }
   }
   if (results.keys) {
@@ -166,14 +169,7 @@ function tableRows(results) {
         raw: fmt(x.raw.opsPerSec),
         ratio: x.ratio.opsPerSec,
       });
-      add({
-        metric: `${shapeText[shape]}: p50 / p99 latency, ms`,
-        ours: `${fmt(x.ours.p50Ms, 2)} / ${fmt(x.ours.p99Ms, 2)}`,
-        official: `${fmt(x.official.p50Ms, 2)} / ${fmt(x.official.p99Ms, 2)}`,
-        raw: `${fmt(x.raw.p50Ms, 2)} / ${fmt(x.raw.p99Ms, 2)}`,
-        ratio: x.ratio.p50Ms,
-        ratioText: `${fmt(x.ratio.p50Ms, 2)} / ${fmt(x.ratio.p99Ms, 2)}`,
-      });
+      addLatency(`${shapeText[shape]}: p50 / p99 latency, ms`, x);
     }
   }
   if (results.bundle) {

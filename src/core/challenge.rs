@@ -112,7 +112,8 @@ pub fn parse(header: &str, verify_host: Option<&str>) -> Result<Challenge> {
         }
     };
     if let Some(request_host) = verify_host {
-        let resource_url = resource.unwrap_or_else(|| scope.strip_suffix("/.default").unwrap_or(&scope));
+        let resource_url =
+            resource.unwrap_or_else(|| scope.strip_suffix("/.default").unwrap_or(&scope));
         let ok = url_host(resource_url).is_some_and(|rh| {
             request_host.len() > rh.len()
                 && request_host.ends_with(&rh)

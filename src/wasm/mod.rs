@@ -513,17 +513,8 @@ impl Core {
         policy_content_type: Option<String>,
         policy_immutable: u32,
     ) -> f64 {
-        let attributes = KeyAttributes {
-            enabled: tri(enabled),
-            not_before: seconds(not_before),
-            expires_on: seconds(expires_on),
-            exportable: tri(exportable),
-        };
-        let release_policy = policy.as_deref().map(|data| ReleasePolicy {
-            data,
-            content_type: policy_content_type.as_deref(),
-            immutable: tri(policy_immutable),
-        });
+        let attributes = key_attributes(enabled, not_before, expires_on, exportable);
+        let release_policy = release_policy(&policy, &policy_content_type, policy_immutable);
         let (key_ops, tags) = (key_ops.as_deref(), tags.as_deref());
         self.keys(id, |c| {
             if import {
@@ -570,17 +561,8 @@ impl Core {
         policy_content_type: Option<String>,
         policy_immutable: u32,
     ) -> f64 {
-        let attributes = KeyAttributes {
-            enabled: tri(enabled),
-            not_before: seconds(not_before),
-            expires_on: seconds(expires_on),
-            exportable: None,
-        };
-        let release_policy = policy.as_deref().map(|data| ReleasePolicy {
-            data,
-            content_type: policy_content_type.as_deref(),
-            immutable: tri(policy_immutable),
-        });
+        let attributes = key_attributes(enabled, not_before, expires_on, 2);
+        let release_policy = release_policy(&policy, &policy_content_type, policy_immutable);
         self.keys(id, |c| {
             c.update(
                 name,
@@ -704,6 +686,36 @@ impl Core {
             Err(e) => self.emit(e.message().to_string()),
         }
     }
+}
+
+/// A key's attributes from the host's numbers: tri-states (0, 1, 2 for absent) and Unix seconds.
+#[cfg(feature = "keys")]
+fn key_attributes(
+    enabled: u32,
+    not_before: Option<f64>,
+    expires_on: Option<f64>,
+    exportable: u32,
+) -> KeyAttributes {
+    KeyAttributes {
+        enabled: tri(enabled),
+        not_before: seconds(not_before),
+        expires_on: seconds(expires_on),
+        exportable: tri(exportable),
+    }
+}
+
+/// A release policy when its data (base64url) is given.
+#[cfg(feature = "keys")]
+fn release_policy<'a>(
+    data: &'a Option<String>,
+    content_type: &'a Option<String>,
+    immutable: u32,
+) -> Option<ReleasePolicy<'a>> {
+    data.as_deref().map(|data| ReleasePolicy {
+        data,
+        content_type: content_type.as_deref(),
+        immutable: tri(immutable),
+    })
 }
 
 /// 0 encrypt, 1 decrypt, 2 wrapKey, 3 unwrapKey, 4 sign; `None` (any other) verify.

@@ -1,47 +1,20 @@
 // The browser entry (js/browser.mjs, a plain ES module that loads the .wasm beside its glue),
 // imported by a page in headless Chromium with no bundler, talking to the emulator over CORS.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import { extname, normalize } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
-import { emulatorUrl, repoFile } from "./helpers.mjs";
+import { emulatorUrl, openPackagePage } from "./helpers.mjs";
 
-const types = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
-let server, origin, browser, page;
+let browserPage, page;
 
 before(async () => {
-  const root = repoFile("");
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (path === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>kv</title>");
-      return;
-    }
-    try {
-      const body = await readFile(root + path);
-      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("page error:", e));
-  await page.goto(origin + "/");
+  browserPage = await openPackagePage(chromium);
+  page = browserPage.page;
+  await page.goto(browserPage.origin + "/");
 });
 
 after(async () => {
-  await browser?.close();
-  server?.closeAllConnections();
-  server?.close();
+  await browserPage?.close();
 });
 
 test("the package's browser entry works in Chromium without a bundler", async () => {

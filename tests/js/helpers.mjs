@@ -1,10 +1,15 @@
-// Test helpers: the emulator URL, clients pointed at it, code blocks from Markdown files.
+// Test helpers: the emulator URL, clients pointed at it, code blocks from Markdown files,
+// programs run with either import, a Chromium page beside the package.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { extname, normalize } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 export const repoFile = (path) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -173,3 +178,78 @@ export async function pages(iterable) {
 
 /** Case-insensitive name order, the service's listing order. */
 export const byName = (a, b) => (a.toUpperCase() < b.toUpperCase() ? -1 : a.toUpperCase() > b.toUpperCase() ? 1 : 0);
+
+/** Node's names of the curves Key Vault names, their coordinate lengths, and their group orders. */
+export const NODE_CURVE = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", "P-256K": "secp256k1" };
+export const COORDINATE = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
+/** Group orders: (r, s) and (r, n − s) are both valid ECDSA signatures (no low-S rule). */
+export const ORDER = {
+  "P-256": 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  "P-384": 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+  "P-521": 0x1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+  "P-256K": 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n,
+};
+
+/**
+ * Runs `file` of `programs` (written for the official package, imported as `official`) against
+ * the emulator as written and with the import changed to `ours`; resolves to both outputs, with
+ * the run's name prefix replaced by PREFIX.
+ */
+export async function runBothWays(programs, file, official, ours, scratch) {
+  const url = await emulatorUrl();
+  const source = readFileSync(`${programs}/${file}`, "utf8");
+  assert.equal(source.split(official).length, 2, "the program imports the official package once");
+  mkdirSync(scratch, { recursive: true });
+  const outputs = {};
+  for (const [which, specifier] of [["official", official], ["ours", ours]]) {
+    const path = `${scratch}/${which}-${file}`;
+    writeFileSync(path, source.replace(official, specifier));
+    const prefix = uniqueName(which);
+    const { stdout } = await promisify(execFile)(process.execPath, [path], { env: { ...process.env, KEYVAULT_URI: url, PREFIX: prefix } });
+    outputs[which] = stdout.replaceAll(prefix, "PREFIX");
+  }
+  return outputs;
+}
+
+const CONTENT_TYPES = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+
+/**
+ * Headless Chromium on a blank page served beside the repository's files (so a page can
+ * `import("/js/...")` the package's browser entries). Resolves to `{ origin, browser, page,
+ * close() }`.
+ */
+export async function openPackagePage(chromium, title = "kv") {
+  const root = repoFile("");
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (path === "/") {
+      res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>${title}</title>`);
+      return;
+    }
+    try {
+      const body = await readFile(root + path);
+      res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e));
+  return {
+    origin,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}

@@ -5,15 +5,12 @@
 // counters (and the page's own network log) showing that local operations send nothing.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import { extname, normalize } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
 import { CryptographyClient, KeyClient } from "keyvault-keys-wasm/keys";
-import { emulatorOptions, nodePublicKey, nodeVerify, repoFile, startEmulator } from "./helpers.mjs";
+import { emulatorOptions, nodePublicKey, nodeVerify, openPackagePage, repoFile, startEmulator } from "./helpers.mjs";
 
-const types = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
-let emulator, server, origin, browser, page;
+let emulator, browserPage, page;
 /** The page's requests to the emulator, as "METHOD /path". */
 const pageRequests = [];
 /** What the page's key tests share: names, ids and public keys of the keys it made. */
@@ -45,33 +42,12 @@ const withoutPreflights = (routes) => Object.fromEntries(Object.entries(routes).
 
 before(async () => {
   emulator = await startEmulator();
-  const root = repoFile("");
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (path === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>kv keys</title>");
-      return;
-    }
-    try {
-      const body = await readFile(root + path);
-      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("page error:", e));
+  browserPage = await openPackagePage(chromium, "kv keys");
+  page = browserPage.page;
   page.on("request", (r) => {
     if (r.url().startsWith(emulator.url)) pageRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
   });
-  await page.goto(origin + "/");
+  await page.goto(browserPage.origin + "/");
 
   // The module the package names for browsers, as a bundler would pick it.
   const { exports } = JSON.parse(await readFile(repoFile("package.json"), "utf8"));
@@ -94,9 +70,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  server?.closeAllConnections();
-  server?.close();
+  await browserPage?.close();
   await emulator?.stop();
 });
 

@@ -20,20 +20,11 @@ import {
 } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { CryptographyClient, KeyClient } from "keyvault-keys-wasm/keys";
-import { SIGNATURE_ALGORITHMS, emulatorOptions, nodePublicKey, nodeVerify, startEmulator, uniqueName } from "./helpers.mjs";
+import { COORDINATE, NODE_CURVE, ORDER, SIGNATURE_ALGORITHMS, emulatorOptions, nodePublicKey, nodeVerify, startEmulator, uniqueName } from "./helpers.mjs";
 
 const credential = { getToken: async () => ({ token: "keys-crypto", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 const RSA_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
 const EC_ALGORITHM = { "P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "P-256K": "ES256K" };
-const NODE_CURVE = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", "P-256K": "secp256k1" };
-const COORDINATE = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
-/** Group orders: (r, s) and (r, n − s) are both valid ECDSA signatures. */
-const ORDER = {
-  "P-256": 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-  "P-384": 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  "P-521": 0x1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
-  "P-256K": 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n,
-};
 const OAEP_HASH = { "RSA-OAEP": "sha1", "RSA-OAEP-256": "sha256" };
 /** The largest OAEP plaintext: modulus bytes − 2 × hash bytes − 2. */
 const oaepMax = (modulusBytes, alg) => modulusBytes - 2 * (alg === "RSA-OAEP" ? 20 : 32) - 2;

@@ -6,11 +6,9 @@
 // gets wrong or leaves to the service, bad input refused before any request; and the pollers
 // against a delete window, as the official ones behave.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { constants, generateKeyPairSync, privateDecrypt } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import { isRestError as officialIsRestError } from "@azure/core-rest-pipeline";
 import * as official from "@azure/keyvault-keys";
 import {
@@ -27,9 +25,8 @@ import {
   parseKeyVaultKeyIdentifier,
   RestError,
 } from "keyvault-keys-wasm/keys";
-import { emulatorOptions, emulatorUrl, repoFile, startEmulator, uniqueName } from "./helpers.mjs";
+import { emulatorOptions, emulatorUrl, repoFile, runBothWays, startEmulator, uniqueName } from "./helpers.mjs";
 
-const run = promisify(execFile);
 const OFFICIAL = '"@azure/keyvault-keys"';
 const OURS = '"keyvault-keys-wasm/keys"';
 const programs = repoFile("tests/js/programs/keys");
@@ -40,18 +37,7 @@ const data = new TextEncoder().encode("data signed in the vault");
 
 for (const file of readdirSync(programs).filter((f) => f.endsWith(".mjs"))) {
   test(`${file}: the same output with the official import and with ours`, async () => {
-    const url = await emulatorUrl();
-    const source = readFileSync(`${programs}/${file}`, "utf8");
-    assert.equal(source.split(OFFICIAL).length, 2, "the program imports the official package once");
-    mkdirSync(scratch, { recursive: true });
-    const outputs = {};
-    for (const [which, specifier] of [["official", OFFICIAL], ["ours", OURS]]) {
-      const path = `${scratch}/${which}-${file}`;
-      writeFileSync(path, source.replace(OFFICIAL, specifier));
-      const prefix = uniqueName(which);
-      const { stdout } = await run(process.execPath, [path], { env: { ...process.env, KEYVAULT_URI: url, PREFIX: prefix } });
-      outputs[which] = stdout.replaceAll(prefix, "PREFIX");
-    }
+    const outputs = await runBothWays(programs, file, OFFICIAL, OURS, scratch);
     assert.ok(outputs.official.split("\n").length > 3, outputs.official);
     assert.equal(outputs.ours, outputs.official);
   });

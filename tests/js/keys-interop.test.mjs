@@ -13,20 +13,11 @@ import {
   sign as nodeSign,
 } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { SIGNATURE_ALGORITHMS, nodePublicKey, nodeVerify, startEmulator } from "./helpers.mjs";
+import { COORDINATE, NODE_CURVE, ORDER, SIGNATURE_ALGORITHMS, nodePublicKey, nodeVerify, startEmulator } from "./helpers.mjs";
 
 const API_VERSION = "2025-07-01";
 const b64 = (bytes) => Buffer.from(bytes).toString("base64url");
 const unb64 = (text) => Buffer.from(text, "base64url");
-const NODE_CURVE = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", "P-256K": "secp256k1" };
-const COORDINATE = { "P-256": 32, "P-384": 48, "P-521": 66, "P-256K": 32 };
-/** Group orders: (r, s) and (r, n − s) are both valid ECDSA signatures (no low-S rule). */
-const ORDER = {
-  "P-256": 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-  "P-384": 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  "P-521": 0x1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
-  "P-256K": 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n,
-};
 const ENCRYPTION = {
   "RSA-OAEP": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1", max: 256 - 42 },
   "RSA-OAEP-256": { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", max: 256 - 66 },

@@ -3,16 +3,13 @@
 // emulator as written and again with only their import line changed, and print the same.
 // Then what only the drop-in does: errors without the token, dates after 2038, bad input.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { isRestError as officialIsRestError } from "@azure/core-rest-pipeline";
 import { SecretClient as OfficialSecretClient } from "@azure/keyvault-secrets";
 import { isRestError, RestError, SecretClient, parseKeyVaultSecretIdentifier } from "keyvault-keys-wasm/secrets";
-import { emulatorOptions, emulatorUrl, repoFile, uniqueName } from "./helpers.mjs";
+import { emulatorOptions, emulatorUrl, repoFile, runBothWays, uniqueName } from "./helpers.mjs";
 
-const run = promisify(execFile);
 const OFFICIAL = '"@azure/keyvault-secrets"';
 const OURS = '"keyvault-keys-wasm/secrets"';
 const programs = repoFile("tests/js/programs/secrets");
@@ -22,18 +19,7 @@ const credential = { getToken: async () => ({ token: "secret-token-value", expir
 
 for (const file of readdirSync(programs).filter((f) => f.endsWith(".mjs"))) {
   test(`${file}: the same output with the official import and with ours`, async () => {
-    const url = await emulatorUrl();
-    const source = readFileSync(`${programs}/${file}`, "utf8");
-    assert.equal(source.split(OFFICIAL).length, 2, "the program imports the official package once");
-    mkdirSync(scratch, { recursive: true });
-    const outputs = {};
-    for (const [which, specifier] of [["official", OFFICIAL], ["ours", OURS]]) {
-      const path = `${scratch}/${which}-${file}`;
-      writeFileSync(path, source.replace(OFFICIAL, specifier));
-      const prefix = uniqueName(which);
-      const { stdout } = await run(process.execPath, [path], { env: { ...process.env, KEYVAULT_URI: url, PREFIX: prefix } });
-      outputs[which] = stdout.replaceAll(prefix, "PREFIX");
-    }
+    const outputs = await runBothWays(programs, file, OFFICIAL, OURS, scratch);
     assert.ok(outputs.official.split("\n").length > 3, outputs.official);
     assert.equal(outputs.ours, outputs.official);
   });
