@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, normalize } from "node:path";
@@ -191,11 +191,45 @@ export const ORDER = {
 };
 
 /**
+ * One test per program of `programs` (written for the official package, imported as
+ * `official`): run against the emulator as written and with the import changed to `ours`, it
+ * prints the same.
+ */
+export function testProgramsBothWays(test, programs, official, ours, scratch) {
+  for (const file of readdirSync(programs).filter((f) => f.endsWith(".mjs"))) {
+    test(`${file}: the same output with the official import and with ours`, async () => {
+      const outputs = await runBothWays(programs, file, official, ours, scratch);
+      assert.ok(outputs.official.split("\n").length > 3, outputs.official);
+      assert.equal(outputs.ours, outputs.official);
+    });
+  }
+}
+
+/**
+ * A drop-in's error for a 404 of `collection` (`keys`, `secrets`): a RestError both
+ * `isRestError`s recognise, with the request (without its authorization) and the response,
+ * and never `token`.
+ */
+export function assertNotFoundRestError(e, { RestError, isRestError, officialIsRestError, code, collection, token }) {
+  assert.ok(e instanceof RestError && isRestError(e) && officialIsRestError(e));
+  assert.equal(e.name, "RestError");
+  assert.equal(e.statusCode, 404);
+  assert.equal(e.code, code);
+  assert.equal(e.request.method, "GET");
+  assert.match(e.request.url, new RegExp(`/${collection}/`));
+  assert.equal(e.request.headers.get("authorization"), undefined);
+  assert.equal(e.response.status, 404);
+  assert.match(e.response.bodyAsText, new RegExp(code));
+  assert.ok(!JSON.stringify({ ...e, request: e.request.headers.toJSON() }).includes(token));
+  assert.deepEqual(Object.keys(e).sort(), ["code", "name", "statusCode"], "request and response are not enumerable");
+}
+
+/**
  * Runs `file` of `programs` (written for the official package, imported as `official`) against
  * the emulator as written and with the import changed to `ours`; resolves to both outputs, with
  * the run's name prefix replaced by PREFIX.
  */
-export async function runBothWays(programs, file, official, ours, scratch) {
+async function runBothWays(programs, file, official, ours, scratch) {
   const url = await emulatorUrl();
   const source = readFileSync(`${programs}/${file}`, "utf8");
   assert.equal(source.split(official).length, 2, "the program imports the official package once");
