@@ -27,8 +27,10 @@ function passed(label, output) {
 ensureNpmPackages();
 ensureToolchain({ browser: true });
 
-step("type pins: tsc on tests/types against js/index.d.ts");
+step("type pins: tsc on tests/types (ES module declarations against the official ones; CommonJS ones under require)");
+run("node", ["scripts/declarations.mjs", "--check"]);
 run("npx", ["tsc", "-p", "tests/types/tsconfig.json"]);
+run("npx", ["tsc", "-p", "tests/types/tsconfig.cjs.json"]);
 counts.push("tsc tests/types: ok");
 
 step("native tests: cargo test --workspace (the fuzz properties run 20,000 cases each)");

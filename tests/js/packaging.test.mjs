@@ -10,13 +10,13 @@ import { emulatorUrl, repoFile } from "./helpers.mjs";
 
 const app = repoFile("target/packaging-app");
 const vite = repoFile("node_modules/vite/bin/vite.js");
-let vault, browser;
+let vault, browser, tarball;
 
 before(async () => {
   vault = await emulatorUrl();
   rmSync(app, { recursive: true, force: true });
   mkdirSync(app, { recursive: true });
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: repoFile("") })
+  tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", app], { cwd: repoFile("") })
     .toString()
     .trim()
     .split("\n")
@@ -83,6 +83,19 @@ test("installed tarball: ESM import and CJS require in Node", () => {
     "CryptographyClient,KeyClient,KnownDeletionRecoveryLevel,KnownEncryptionAlgorithms,KnownKeyCurveNames,KnownKeyExportEncryptionAlgorithm,KnownKeyOperations,KnownKeyTypes,KnownSignatureAlgorithms,RestError,isRestError,logger,parseKeyVaultKeyIdentifier",
     "KnownContentType,KnownDeletionRecoveryLevel,RestError,SecretClient,isRestError,logger,parseKeyVaultSecretIdentifier",
   ]);
+});
+
+test("the tarball's types resolve in every mode (attw) and its package.json is sound (publint --strict)", () => {
+  // Both exit non-zero on any problem; their reports are the failure's message.
+  const lint = (bin, args) => {
+    try {
+      return execFileSync(process.execPath, [repoFile(`node_modules/${bin}`), ...args], { cwd: app, encoding: "utf8" });
+    } catch (e) {
+      assert.fail(`${args.join(" ")}:\n${e.stdout}${e.stderr}`);
+    }
+  };
+  assert.match(lint("@arethetypeswrong/cli/dist/index.js", [tarball]), /No problems found/);
+  assert.match(lint("publint/src/cli.js", ["--strict", tarball]), /All good/);
 });
 
 /** Starts `vite <args>` in the app and resolves to its local URL. */
