@@ -70,7 +70,7 @@ export function optNumberOption(obj, key, what, max, integer) {
   return v;
 }
 
-/** `retryOptions { maxRetries, retryDelayInMs, maxRetryDelayInMs, tryTimeoutInMs }`. */
+/** `retryOptions { maxRetries, retryDelayInMs, maxRetryDelayInMs, maxRetryElapsedTimeInMs, tryTimeoutInMs }`. */
 export function retryOptions(v) {
   const what = "options.retryOptions";
   const o = options(v, what);
@@ -79,6 +79,7 @@ export function retryOptions(v) {
     maxRetries: optNumberOption(o, "maxRetries", what, 100, true),
     retryDelayInMs: optNumberOption(o, "retryDelayInMs", what, DAY_MS, false),
     maxRetryDelayInMs: optNumberOption(o, "maxRetryDelayInMs", what, DAY_MS, false),
+    maxRetryElapsedTimeInMs: optNumberOption(o, "maxRetryElapsedTimeInMs", what, DAY_MS, false),
     tryTimeoutInMs: optNumberOption(o, "tryTimeoutInMs", what, DAY_MS, false),
   };
   if (r.tryTimeoutInMs === 0) throw new RangeError(`${what}.tryTimeoutInMs must be more than 0`);

@@ -67,7 +67,7 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
       let horizon;
       return this.#plane.list(LIST.items, undefined, options, {
         // Checked before the first request; a bad duration rejects the first next().
-        start: () => (horizon ??= this.#plane.addDuration(Date.now(), options?.within ?? "P30D")),
+        start: async () => (horizon ??= await this.#plane.addDuration(Date.now(), options?.within ?? "P30D")),
         item: (p) => p.expiresOn !== undefined && p.expiresOn.getTime() <= horizon,
       });
     }
@@ -108,8 +108,8 @@ export function defineKeyClient(wasm, defaultHttpClient = fetchHttpClient) {
         throw new TypeError("newValue must be a string or a function returning one");
       }
       if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
-      const expiresOn = options.expiresIn === undefined ? undefined : new Date(this.#plane.addDuration(Date.now(), options.expiresIn));
       return withSignal(options, async (signal) => {
+        const expiresOn = options.expiresIn === undefined ? undefined : new Date(await this.#plane.addDuration(Date.now(), options.expiresIn));
         const current = await this.#plane.get(name, undefined, signal);
         const value = typeof newValue === "function" ? await newValue(current) : newValue;
         const { contentType, tags, enabled } = current.properties;

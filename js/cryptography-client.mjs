@@ -232,7 +232,7 @@ export function defineCryptographyClient(newPlane) {
      * the key material is in hand (its answer, or undefined when it cannot), else `remote`.
      */
     async #run(keyOp, operation, which, algorithm, input, extra, options, local, remote) {
-      this.#plane?.checkCrypto?.(which, algorithm, input, "input", extra);
+      await this.#plane?.checkCrypto?.(which, algorithm, input, "input", extra);
       return withSignal(options, async (signal) => {
         const key = await this.#fetchKey(signal);
         ensureValid(key, keyOp);

@@ -1,9 +1,12 @@
+import { readWebStream } from "./body.mjs";
 import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 
 /**
  * The transport of browsers and edge runtimes, over the global `fetch` (looked up per request,
  * so a page or test may replace it): `sendRequest({ method, url, headers, body, abortSignal })`.
- * A redirect is never followed: the Authorization header must not reach another origin.
+ * A redirect is never followed: the Authorization header must not reach another origin. The
+ * body is read as a stream and counted as it arrives: past MAX_RESPONSE_BYTES reading stops and
+ * the stream is cancelled.
  */
 export const fetchHttpClient = {
   async sendRequest(request) {
@@ -18,12 +21,15 @@ export const fetchHttpClient = {
       redirect: "manual",
     });
     if (response.type === "opaqueredirect") throw new Error("the vault answered with a redirect, which is not followed");
+    const tooLarge = { status: response.status, headers: response.headers, bodyAsText: "", bodyTooLarge: true };
     const declared = Number(response.headers.get("content-length"));
     if (declared > MAX_RESPONSE_BYTES) {
       // Refused unread.
       await response.body?.cancel().catch(() => {});
-      return { status: response.status, headers: response.headers, bodyAsText: "", bodyTooLarge: true };
+      return tooLarge;
     }
-    return { status: response.status, headers: response.headers, bodyAsText: await response.text() };
+    if (!response.body) return { status: response.status, headers: response.headers, bodyAsText: "" };
+    const { text, tooLarge: over } = await readWebStream(response.body);
+    return over ? tooLarge : { status: response.status, headers: response.headers, bodyAsText: text };
   },
 };

@@ -80,18 +80,23 @@ export interface KeyClientOptions {
 }
 
 /**
- * 408, 429, 500, 502, 503, 504 and failures without a response are retried with exponential
- * backoff and jitter, or after the delay the service asks for (`retry-after-ms`,
- * `x-ms-retry-after-ms`, `Retry-After`), within a total budget of 60 s. Other statuses are not.
+ * 408, 429, 500, 502, 503, 504 and failures without a response that another try can mend
+ * (the connection reset, refused or timed out) are retried with exponential backoff and
+ * jitter, or after the delay the service asks for (`retry-after-ms`, `x-ms-retry-after-ms`,
+ * `Retry-After`), each wait capped at `maxRetryDelayInMs`. Other statuses are not, nor are
+ * failures another try cannot mend (a response head too large, a URL that cannot be sent, a
+ * certificate refused).
  */
 export interface RetryOptions {
   /** Default 8. */
   maxRetries?: number;
   /** The first backoff, doubled for each retry. Default 800. */
   retryDelayInMs?: number;
-  /** No wait is longer. Default 60000. */
+  /** No wait is longer, including one the service asks for. Default 60000. */
   maxRetryDelayInMs?: number;
-  /** Each try is abandoned (and retried) after this long. Default: no limit. */
+  /** No retry is scheduled once this long has passed since the call began. Default 60000. */
+  maxRetryElapsedTimeInMs?: number;
+  /** Each try is abandoned (and retried) after this long. Default 30000. */
   tryTimeoutInMs?: number;
 }
 
@@ -234,6 +239,16 @@ export interface RotateKeyOptions extends OperationOptions {
   /** The new version expires this long from now (ISO-8601, e.g. `"P90D"`). Default: no expiry. */
   expiresIn?: string;
 }
+
+/**
+ * The WebAssembly module loads on first use: importing the package never fails, and a module
+ * that cannot be loaded rejects the call that needed it, saying what failed and from where.
+ * `ready()` loads it now; `ready(source)` loads it from `source` (a `WebAssembly.Module`, its
+ * bytes, a URL or a `Response`), for runtimes and bundles where the `.wasm` beside the package
+ * cannot be found. Resolves once loaded; a client constructed after that checks its arguments
+ * in the constructor (before, the first call rejects with what is wrong).
+ */
+export declare function ready(source?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
 
 export declare class KeyClient {
   /**

@@ -5,4 +5,4 @@ import { createRequire } from "node:module";
 
 const { root } = createRequire(import.meta.url)("../pkg/node.cjs");
 
-export const { AbortError, AuthenticationError, KeyClient, KeyVaultError, PollerStoppedError } = root;
+export const { AbortError, AuthenticationError, KeyClient, KeyVaultError, PollerStoppedError, ready } = root;

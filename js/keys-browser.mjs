@@ -3,6 +3,8 @@ import { defineKeyClients } from "./key-client.mjs";
 import { wasm } from "./wasm-keys-browser.mjs";
 
 export const { KeyClient, CryptographyClient } = defineKeyClients(wasm);
+/** Loads the WebAssembly module now (from `source` if given) instead of at the first call. */
+export const ready = wasm.ready;
 export { isRestError, RestError } from "./rest-error.mjs";
 export {
   KnownDeletionRecoveryLevel,

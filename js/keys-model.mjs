@@ -159,8 +159,8 @@ function rotationPolicy(wire) {
   if (actions !== undefined && !Array.isArray(actions)) unreadable("lifetimeActions is not a list");
   return {
     id: check(wire.id, "string", "id"),
-    createdOn: date(check(a.created, "integer", "attributes.created")),
-    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
+    createdOn: date(check(a.created, "integer", "attributes.created"), "attributes.created"),
+    updatedOn: date(check(a.updated, "integer", "attributes.updated"), "attributes.updated"),
     expiresIn: check(a.expiryTime, "string", "attributes.expiryTime"),
     lifetimeActions: actions?.map((entry) => {
       const trigger = object(entry?.trigger, "trigger") ?? {};

@@ -18,5 +18,6 @@ export const {
   KnownSignatureAlgorithms,
   logger,
   parseKeyVaultKeyIdentifier,
+  ready,
   RestError,
 } = keys;

@@ -112,6 +112,7 @@ export class KeysPlane extends Plane {
         core.writeKey(id, now, false, n, t, size, exponent, curve, undefined, 2, keyOps, p.enabled, p.notBefore, p.expiresOn, p.exportable, p.tags, ...p.policy),
       keysShapes.key,
       signal,
+      n,
     );
   }
 
@@ -126,6 +127,7 @@ export class KeysPlane extends Plane {
         core.writeKey(id, now, true, n, "", undefined, undefined, undefined, flat, hsm, keyOps, p.enabled, p.notBefore, p.expiresOn, p.exportable, p.tags, ...p.policy),
       keysShapes.key,
       signal,
+      n,
     );
   }
 
@@ -139,6 +141,7 @@ export class KeysPlane extends Plane {
       (core, id, now) => core.updateKey(id, now, n, v, keyOps, p.enabled, p.notBefore, p.expiresOn, p.tags, ...p.policy),
       keysShapes.key,
       signal,
+      n,
     );
   }
 
@@ -174,7 +177,7 @@ export class KeysPlane extends Plane {
 
   async attestation(name, version, signal) {
     const n = args.string(name, "name");
-    return this.call((core, id, now) => core.attestation(id, now, n, version), keysShapes.key, signal);
+    return this.call((core, id, now) => core.attestation(id, now, n, version), keysShapes.key, signal, n);
   }
 
   async randomBytes(count, signal) {
@@ -189,7 +192,7 @@ export class KeysPlane extends Plane {
    */
   checkCrypto(which, algorithm, input, what, extra) {
     const [alg, value, iv, aad, tag] = encoded(which, algorithm, input, what, extra);
-    this.check((core) => core.checkCrypto(which, alg, value, iv, aad, tag));
+    return this.check((core) => core.checkCrypto(which, alg, value, iv, aad, tag));
   }
 
   /**

@@ -359,6 +359,16 @@ export interface KeyVaultKeyIdentifier {
 /** `https://{vault}/keys/{name}[/{version}]` in parts; throws an Error for anything else. */
 export declare function parseKeyVaultKeyIdentifier(id: string): KeyVaultKeyIdentifier;
 
+/**
+ * The WebAssembly module loads on first use: importing the package never fails, and a module
+ * that cannot be loaded rejects the call that needed it, saying what failed and from where.
+ * `ready()` loads it now; `ready(source)` loads it from `source` (a `WebAssembly.Module`, its
+ * bytes, a URL or a `Response`), for runtimes and bundles where the `.wasm` beside the package
+ * cannot be found. Resolves once loaded; a client constructed after that checks its arguments
+ * in the constructor (before, the first call rejects with what is wrong).
+ */
+export declare function ready(source?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
+
 export declare class KeyClient {
   readonly vaultUrl: string;
   constructor(vaultUrl: string, credential: TokenCredential | TokenProvider, pipelineOptions?: KeyClientOptions);

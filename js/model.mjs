@@ -25,8 +25,15 @@ export function check(value, type, what) {
   return value;
 }
 
-/** Unix seconds as a Date. */
-export const date = (seconds) => (seconds === undefined ? undefined : new Date(seconds * 1000));
+/** The largest time a Date holds, in Unix seconds (±100,000,000 days from 1970). */
+const MAX_DATE_SECONDS = 8.64e12;
+
+/** Unix seconds as a Date; a time no Date can hold (an Invalid Date) is unreadable. */
+export function date(seconds, what) {
+  if (seconds === undefined) return undefined;
+  if (!(Math.abs(seconds) <= MAX_DATE_SECONDS)) unreadable(`${what} is out of range: ${seconds}`);
+  return new Date(seconds * 1000);
+}
 
 /** Tags in the service's order, or undefined; a tag named "__proto__" stays an ordinary tag. */
 export function tags(wire) {
@@ -47,10 +54,10 @@ export function attributes(wire) {
   if (typeof a !== "object" || Array.isArray(a)) unreadable("attributes is not an object");
   return {
     enabled: check(a.enabled, "boolean", "attributes.enabled"),
-    notBefore: date(check(a.nbf, "integer", "attributes.nbf")),
-    expiresOn: date(check(a.exp, "integer", "attributes.exp")),
-    createdOn: date(check(a.created, "integer", "attributes.created")),
-    updatedOn: date(check(a.updated, "integer", "attributes.updated")),
+    notBefore: date(check(a.nbf, "integer", "attributes.nbf"), "attributes.nbf"),
+    expiresOn: date(check(a.exp, "integer", "attributes.exp"), "attributes.exp"),
+    createdOn: date(check(a.created, "integer", "attributes.created"), "attributes.created"),
+    updatedOn: date(check(a.updated, "integer", "attributes.updated"), "attributes.updated"),
     recoveryLevel: check(a.recoveryLevel, "string", "attributes.recoveryLevel"),
     recoverableDays: check(a.recoverableDays, "integer", "attributes.recoverableDays"),
   };
@@ -60,8 +67,8 @@ export function attributes(wire) {
 export function deletion(wire) {
   return {
     recoveryId: check(wire.recoveryId, "string", "recoveryId"),
-    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate")),
-    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate")),
+    scheduledPurgeDate: date(check(wire.scheduledPurgeDate, "integer", "scheduledPurgeDate"), "scheduledPurgeDate"),
+    deletedOn: date(check(wire.deletedDate, "integer", "deletedDate"), "deletedDate"),
   };
 }
 
@@ -76,16 +83,19 @@ function vaultUrlOf(id, pathStart) {
   return origin;
 }
 
+/** A version id: 32 hexadecimal characters, as the service makes them (and as requests take them). */
+const VERSION = /^[0-9A-Fa-f]{32}$/;
+
 /**
  * `https://{host}/{collection}/{name}[/{version}]` -> { vaultUrl, name, version }; an id that
- * is missing or not one of `collection` is unreadable. List items name no version: undefined,
- * as in the official SDKs.
+ * is missing, not one of `collection`, or with a version that is not 32 hexadecimal characters
+ * is unreadable. List items name no version: undefined, as in the official SDKs.
  */
 export function parseId(id, collection) {
   const schemeEnd = typeof id === "string" ? id.indexOf("://") : -1;
   const pathStart = schemeEnd === -1 ? -1 : id.indexOf("/", schemeEnd + 3);
   const [kind, name, version, ...rest] = pathStart === -1 ? [] : id.slice(pathStart + 1).split("/");
-  if (kind !== collection || !name || rest.length > 0) {
+  if (kind !== collection || !name || rest.length > 0 || (version && !VERSION.test(version))) {
     throw new Unreadable(`the service's response has an unexpected id: "${shorten(id ?? "")}"`);
   }
   return { vaultUrl: vaultUrlOf(id, pathStart), name, version: version || undefined };
@@ -103,9 +113,11 @@ export function page(item) {
 
 /**
  * Reads `response` with `shape(json)`; anything unexpected is the pipeline's PARSE_ERROR (of
- * the entry's kind).
+ * the entry's kind). With `name` (an operation on one object by name: get, set, update, create,
+ * delete, recover), a result that names another object is unexpected too; names are compared
+ * as the service does, without case. Listings and restores name what they find.
  */
-export function read(pipeline, response, shape) {
+export function read(pipeline, response, shape, name) {
   try {
     let json;
     try {
@@ -114,7 +126,12 @@ export function read(pipeline, response, shape) {
       unreadable(e.message);
     }
     if (json === null || typeof json !== "object" || Array.isArray(json)) unreadable("the body is not a JSON object");
-    return shape(json);
+    const result = shape(json);
+    const named = typeof result?.name === "string" ? result.name : undefined;
+    if (name !== undefined && named !== undefined && named.toLowerCase() !== name.toLowerCase()) {
+      throw new Unreadable(`the service's response is for "${shorten(named)}", not "${shorten(name)}"`);
+    }
+    return result;
   } catch (e) {
     if (e instanceof Unreadable) throw pipeline.unreadable(response, e.message);
     throw e;

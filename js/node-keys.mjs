@@ -2,14 +2,13 @@
 // build` beside pkg/node.cjs, so the root entry never loads the keys plane. Its error classes
 // and RestError come from pkg/node.cjs (the build points js/errors.mjs and js/rest-error.mjs
 // there), so every entry throws the same classes. __dirname below is pkg/.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as glue from "../pkg/keys/keyvault_keys_wasm.js";
 import * as entry from "./key-client.mjs";
 import { nodeSocketClient } from "./node-socket.mjs";
+import { nodeWasm } from "./node-wasm.mjs";
 import { isRestError, RestError } from "./rest-error.mjs";
 
-const wasm = { glue, exports: glue.initSync({ module: readFileSync(join(__dirname, "keys", "keyvault_keys_wasm_bg.wasm")) }) };
+const wasm = nodeWasm(glue, "keys");
 const { KeyClient, CryptographyClient } = entry.defineKeyClients(wasm, nodeSocketClient);
 
 export const keys = {
@@ -25,5 +24,6 @@ export const keys = {
   KnownSignatureAlgorithms: entry.KnownSignatureAlgorithms,
   logger: entry.logger,
   parseKeyVaultKeyIdentifier: entry.parseKeyVaultKeyIdentifier,
+  ready: wasm.ready,
   RestError,
 };

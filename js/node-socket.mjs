@@ -35,6 +35,8 @@ const LFLF = Buffer.from("\n\n");
 const STALE = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_DESTROYED", "ERR_STREAM_WRITE_AFTER_END"]);
 
 const malformed = (what) => Object.assign(new Error(`malformed HTTP response: ${what}`), { code: "ERR_MALFORMED_RESPONSE" });
+/** A request that cannot be sent as built, with node:http's code for the same refusal. */
+const unsendable = (message, code) => Object.assign(new TypeError(message), { code });
 const hangUp = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 
 /**
@@ -45,7 +47,7 @@ const origins = new Map();
 
 function originOf(key) {
   const u = new URL(key);
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new TypeError(`unsupported protocol ${u.protocol} in ${key}`);
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw unsendable(`unsupported protocol ${u.protocol} in ${key}`, "ERR_INVALID_PROTOCOL");
   const secure = u.protocol === "https:";
   // IPv6 literals are bracketed in URLs, not in connect().
   const host = u.hostname.charCodeAt(0) === 91 ? u.hostname.slice(1, -1) : u.hostname;
@@ -242,8 +244,7 @@ class Connection {
             this.state = TRAILER;
             this.trailer = 0;
           } else if (this.size + n > MAX_RESPONSE_BYTES) {
-            this.tooLarge = true;
-            this.state = DONE;
+            this.overLimit();
           } else {
             this.remaining = n;
             this.state = CHUNK_DATA;
@@ -281,8 +282,7 @@ class Connection {
         case UNTIL_CLOSE: {
           const n = end - at;
           if (this.size + n > MAX_RESPONSE_BYTES) {
-            this.tooLarge = true;
-            this.state = DONE;
+            this.overLimit();
             break;
           }
           if (n > 0) {
@@ -297,6 +297,18 @@ class Connection {
           return this.finish();
       }
     }
+  }
+
+  /**
+   * The body is over MAX_RESPONSE_BYTES (declared, or counted as it arrives): reading stops,
+   * what was read is let go, and the connection is closed when the response settles.
+   */
+  overLimit() {
+    this.tooLarge = true;
+    this.keepAlive = false;
+    this.chunks = [];
+    this.size = 0;
+    this.state = DONE;
   }
 
   /** Reads a response head and chooses how its body is delimited. */
@@ -352,8 +364,7 @@ class Connection {
       const n = Number(values[0]);
       for (let i = 1; i < values.length; i++) if (Number(values[i]) !== n) throw malformed(`conflicting content-length ${cl}`);
       if (n > MAX_RESPONSE_BYTES) {
-        this.tooLarge = true;
-        this.state = DONE;
+        this.overLimit();
       } else if (n === 0) {
         this.state = DONE;
       } else {
@@ -445,7 +456,7 @@ function connection(origin) {
 
 /** The request as bytes on the wire: request line, headers, body. */
 function serialize(method, path, hostHeader, headers, body) {
-  if (typeof method !== "string" || !TOKEN.test(method)) throw new TypeError(`invalid HTTP method ${JSON.stringify(method)}`);
+  if (typeof method !== "string" || !TOKEN.test(method)) throw unsendable(`invalid HTTP method ${JSON.stringify(method)}`, "ERR_INVALID_HTTP_TOKEN");
   let head = headers.host === undefined ? `${method} ${path} HTTP/1.1\r\nhost: ${hostHeader}\r\n` : `${method} ${path} HTTP/1.1\r\n`;
   let latin1 = false;
   for (const name in headers) {
@@ -453,10 +464,10 @@ function serialize(method, path, hostHeader, headers, body) {
     if (value === undefined || value === null) continue;
     // The length is the body's own; the body is never chunked.
     if (name === "content-length" || name === "transfer-encoding") continue;
-    if (!TOKEN.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+    if (!TOKEN.test(name)) throw unsendable(`invalid header name ${JSON.stringify(name)}`, "ERR_INVALID_HTTP_TOKEN");
     const v = `${value}`;
     if (NON_ASCII_VALUE.test(v)) {
-      if (INVALID_VALUE.test(v)) throw new TypeError(`invalid character in header ${name}`);
+      if (INVALID_VALUE.test(v)) throw unsendable(`invalid character in header ${name}`, "ERR_INVALID_CHAR");
       latin1 = true;
     }
     head += `${name}: ${v}\r\n`;
@@ -469,7 +480,8 @@ function serialize(method, path, hostHeader, headers, body) {
 
 /**
  * The Node transport: `sendRequest({ method, url, headers, body, abortSignal })` resolves
- * `{ status, headers, bodyAsText, bodyTooLarge? }`. Redirects are not followed, so a token never
+ * `{ status, headers, bodyAsText, bodyTooLarge? }` (with `bodyTooLarge`, `bodyAsText` is "":
+ * the body was not kept). Redirects are not followed, so a token never
  * reaches another origin. There is no timeout of its own: the caller's abortSignal is it.
  */
 export const nodeSocketClient = {
@@ -477,7 +489,7 @@ export const nodeSocketClient = {
     return new Promise((resolve, reject) => {
       const { url, abortSignal } = request;
       if (abortSignal?.aborted) return reject(abortSignal.reason ?? new DOMException("This operation was aborted", "AbortError"));
-      if (typeof url !== "string") throw new TypeError("request.url must be a string");
+      if (typeof url !== "string") throw unsendable("request.url must be a string", "ERR_INVALID_URL");
       // The origin ends at the first / ? or # after "//".
       const start = url.indexOf("//") + 2;
       let e = start;
@@ -495,7 +507,9 @@ export const nodeSocketClient = {
       const hash = path.indexOf("#");
       if (hash !== -1) path = path.slice(0, hash);
       if (path.charCodeAt(0) !== 47) path = `/${path}`;
-      if (UNESCAPED_PATH.test(path)) throw new TypeError(`request path contains unescaped characters: ${JSON.stringify(path.slice(0, 100))}`);
+      if (UNESCAPED_PATH.test(path)) {
+        throw unsendable(`request path contains unescaped characters: ${JSON.stringify(path.slice(0, 100))}`, "ERR_UNESCAPED_CHARACTERS");
+      }
       const headers = request.headers ?? {};
       const connHeader = headers.connection;
       const exchange = new Exchange(

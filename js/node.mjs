@@ -5,19 +5,18 @@
 // no entry shows another's names. It also exports the error classes and RestError's helpers,
 // which pkg/keys.cjs (the /keys entry, js/node-keys.mjs) takes from here so every entry throws
 // the same classes.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as glue from "../pkg/web/keyvault_keys_wasm.js";
 import { defineKeyClient } from "./client.mjs";
 import { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";
 import { nodeSocketClient } from "./node-socket.mjs";
+import { nodeWasm } from "./node-wasm.mjs";
 import { isRestError, RestError } from "./rest-error.mjs";
 import * as secretsEntry from "./secret-client.mjs";
 
 export * from "./errors.mjs";
 export * from "./rest-error.mjs";
 
-const wasm = { glue, exports: glue.initSync({ module: readFileSync(join(__dirname, "web", "keyvault_keys_wasm_bg.wasm")) }) };
+const wasm = nodeWasm(glue, "web");
 
 export const root = {
   AbortError,
@@ -25,6 +24,7 @@ export const root = {
   KeyClient: defineKeyClient(wasm, nodeSocketClient),
   KeyVaultError,
   PollerStoppedError,
+  ready: wasm.ready,
 };
 
 export const secrets = {
@@ -33,6 +33,7 @@ export const secrets = {
   KnownDeletionRecoveryLevel: secretsEntry.KnownDeletionRecoveryLevel,
   logger: secretsEntry.logger,
   parseKeyVaultSecretIdentifier: secretsEntry.parseKeyVaultSecretIdentifier,
+  ready: wasm.ready,
   RestError,
   SecretClient: secretsEntry.defineSecretClient(wasm, nodeSocketClient),
 };

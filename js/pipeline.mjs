@@ -4,9 +4,9 @@
  * does what the core cannot: send with the transport, ask the credential, wait, and abort.
  * The token's text stays here, never in the wasm memory.
  */
-import { anySignal, delay } from "./abort.mjs";
+import { delay } from "./abort.mjs";
 import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
-import { MAX_RESPONSE_BYTES } from "./limits.mjs";
+import { DEFAULT_TRY_TIMEOUT_MS, MAX_HEADER_CHARS, MAX_RESPONSE_BYTES } from "./limits.mjs";
 import { shorten } from "./args.mjs";
 import { claimsText } from "./base64.mjs";
 
@@ -50,6 +50,56 @@ function headerOf(headers, name) {
   return typeof v === "string" ? v : undefined;
 }
 
+/** The headers the core reads, in the order `core.answer` takes them. */
+const CORE_HEADERS = ["www-authenticate", "retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
+
+/**
+ * Why a request got no response, as the core takes it (`failed` in src/wasm/mod.rs): 0 the
+ * connection failed, or the error is not one this knows (another try may succeed); 1 the
+ * request cannot be sent as built; 2 the response cannot be read; 3 the TLS handshake failed.
+ * Read from the error's `code` (Node, undici, `@azure/core-rest-pipeline`'s RestError) or its
+ * cause's (fetch's "fetch failed" TypeError).
+ */
+const CONNECTION = 0, REQUEST = 1, RESPONSE = 2, TLS = 3;
+const REQUEST_CODES = new Set([
+  "ERR_UNESCAPED_CHARACTERS",
+  "ERR_INVALID_URL",
+  "ERR_INVALID_HTTP_TOKEN",
+  "ERR_INVALID_CHAR",
+  "ERR_HTTP_INVALID_HEADER_VALUE",
+  "ERR_INVALID_PROTOCOL",
+  "UND_ERR_INVALID_ARG",
+]);
+const RESPONSE_CODES = new Set([
+  "ERR_MALFORMED_RESPONSE",
+  "UND_ERR_HEADERS_OVERFLOW",
+  "UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE",
+  "ERR_RESPONSE_TOO_LARGE",
+]);
+/** OpenSSL's verification errors and Node's TLS errors: a certificate refused, no protocol agreed. */
+const TLS_CODE =
+  /^(?:ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(?:GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE|DECRYPT_CERT_SIGNATURE|DECODE_ISSUER_PUBLIC_KEY|GET_CRL)|INVALID_CA$|INVALID_PURPOSE$|HOSTNAME_MISMATCH$)/;
+
+function kindOfCode(code) {
+  if (typeof code !== "string") return undefined;
+  if (REQUEST_CODES.has(code)) return REQUEST;
+  // llhttp's parse errors (node:http): HPE_HEADER_OVERFLOW, HPE_INVALID_CONSTANT, ...
+  if (RESPONSE_CODES.has(code) || code.startsWith("HPE_")) return RESPONSE;
+  if (TLS_CODE.test(code)) return TLS;
+  return undefined;
+}
+
+function failureKind(e) {
+  return kindOfCode(e?.code) ?? kindOfCode(e?.cause?.code) ?? CONNECTION;
+}
+
+/** Why a failure of each kind is not tried again, for its message. */
+const FINAL = {
+  [REQUEST]: "the request cannot be sent as built",
+  [RESPONSE]: "the response cannot be read",
+  [TLS]: "the TLS connection cannot be made",
+};
+
 /**
  * How an entry's errors are made: `(kind, message, details)`, kind "service" (the service
  * answered an error), "parse" (a response the client cannot read) or "send" (no response);
@@ -84,6 +134,10 @@ function serviceAnswer(response) {
   }
   return { message, code, body: error !== null && typeof error === "object" ? body : undefined };
 }
+
+/** The failure of a try that outlasted its timeout. */
+const timeoutError = (ms) =>
+  Object.assign(new Error(`no complete response within ${ms} ms (retryOptions.tryTimeoutInMs)`), { code: "ETIMEDOUT", name: "TimeoutError" });
 
 const authError = (message, cause) => new AuthenticationError(message, cause === undefined ? {} : { cause });
 
@@ -136,7 +190,7 @@ export class Pipeline {
     this.#core = wasm.core;
     this.#credential = credential;
     this.#http = http;
-    this.#tryTimeout = tryTimeoutInMs;
+    this.#tryTimeout = tryTimeoutInMs ?? DEFAULT_TRY_TIMEOUT_MS;
     const identity = wasm.text(this.#core.identity());
     const nl = identity.indexOf("\n");
     this.#origin = identity.slice(0, nl);
@@ -169,12 +223,13 @@ export class Pipeline {
           const headers = { accept: "application/json", "user-agent": this.#userAgent };
           if (body !== undefined) headers["content-type"] = "application/json";
           if (auth !== 0) headers.authorization = `Bearer ${auth === 2 ? own : this.#token}`;
+          const attempt = this.#try(signal);
           request = {
             method: METHODS[action[2]],
             url: this.#origin + (nl === -1 ? action.slice(3) : action.slice(3, nl)),
             headers,
             body,
-            abortSignal: this.#trySignal(signal),
+            abortSignal: attempt.signal,
           };
           try {
             response = await this.#http.sendRequest(request);
@@ -182,26 +237,28 @@ export class Pipeline {
           } catch (e) {
             if (signal?.aborted) throw new AbortError();
             response = undefined;
-            failure = e;
-            action = wasm.text(core.failed(id, Date.now()));
+            failure = attempt.timedOut() ? timeoutError(this.#tryTimeout) : e;
+            action = wasm.text(core.failed(id, Date.now(), failureKind(failure)));
             continue;
+          } finally {
+            attempt.done();
           }
+          // Before anything of the response reaches the wasm memory: the body's size, then the
+          // headers the core reads.
           if (response.bodyTooLarge || (response.bodyAsText?.length ?? 0) > MAX_RESPONSE_BYTES) {
             const message = `${request.method} ${request.url.split("?")[0]}: the response is larger than ${MAX_RESPONSE_BYTES} bytes`;
             throw this.#errors("parse", message, { status: response.status, request, response });
           }
-          const h = response.headers;
-          action = wasm.text(
-            core.answer(
-              id,
-              Date.now(),
-              response.status,
-              headerOf(h, "www-authenticate"),
-              headerOf(h, "retry-after"),
-              headerOf(h, "retry-after-ms"),
-              headerOf(h, "x-ms-retry-after-ms"),
-            ),
-          );
+          const read = CORE_HEADERS.map((name) => headerOf(response.headers, name));
+          const long = read.findIndex((v) => v !== undefined && v.length > MAX_HEADER_CHARS);
+          if (long !== -1) {
+            const what = `the response's ${CORE_HEADERS[long]} header is longer than ${MAX_HEADER_CHARS} characters`;
+            response = undefined;
+            failure = Object.assign(new Error(what), { code: "ERR_MALFORMED_RESPONSE" });
+            action = wasm.text(core.failed(id, Date.now(), RESPONSE));
+            continue;
+          }
+          action = wasm.text(core.answer(id, Date.now(), response.status, ...read));
         } else if (kind === T) {
           const a = action.indexOf("\n");
           const b = action.indexOf("\n", a + 1);
@@ -232,10 +289,29 @@ export class Pipeline {
     return this.#errors("parse", message, { status: response.status, request: this.#requests.get(response), response });
   }
 
-  /** The signal for one try: the call's, and the try timeout's. */
-  #trySignal(signal) {
-    if (this.#tryTimeout === undefined) return signal;
-    return anySignal([signal, AbortSignal.timeout(this.#tryTimeout)]);
+  /**
+   * One try's signal: it fires when the call's does, or when the try timeout passes.
+   * `timedOut()` says whether the timeout fired; `done()` clears the timer and lets go of the
+   * call's signal (a signal reused for many calls collects no listeners).
+   */
+  #try(signal) {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(timeoutError(this.#tryTimeout));
+    }, this.#tryTimeout);
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    return {
+      signal: controller.signal,
+      timedOut: () => timedOut,
+      done: () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      },
+    };
   }
 
   /** The error of an `F` action. */
@@ -249,7 +325,10 @@ export class Pipeline {
       case "N": {
         // fetch's TypeError says only "fetch failed"; the reason is in its cause.
         const cause = failure?.cause !== null && typeof failure?.cause === "object" ? ` (${messageOf(failure.cause)})` : "";
-        const text = `${request.method} ${request.url.split("?")[0]} failed: ${messageOf(failure)}${cause}`;
+        // The core says whether it was final at once (P) or the retries ran out (T).
+        const why = action[2] === "P" ? FINAL[failureKind(failure)] : undefined;
+        const final = why === undefined ? "" : `; not retried: ${why}`;
+        const text = `${request.method} ${request.url.split("?")[0]} failed: ${messageOf(failure)}${cause}${final}`;
         return this.#errors("send", text, { request });
       }
       case "A":

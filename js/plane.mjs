@@ -47,76 +47,109 @@ export class Plane {
   #wasm;
   #pipeline;
   #shapes;
+  /** Until the wasm module is loaded: what sets the client up once it is, and its promise. */
+  #setup;
+  #ready;
+  #given;
 
   /**
-   * @param wasm `{ glue, exports }` of an initialised module (the glue's `Core`, the memory)
+   * @param wasm the plane's module (js/wasm-loader.mjs): the glue's `Core`, the memory
    * @param keys whether this is the keys plane (else the secrets plane)
    */
   constructor(wasm, keys, defaultHttpClient, vaultUrl, credential, options, shapes, errors) {
     const url = args.string(vaultUrl, "vaultUrl");
     const getToken = credentialFunction(credential);
     const o = clientOptions(options);
-    const w = new Wasm(new wasm.glue.Core(), wasm.exports.memory);
-    const refused = w.core.configure(
-      keys,
-      url,
-      o.allowInsecure,
-      !o.disableVerification,
-      o.serviceVersion,
-      o.userAgentPrefix,
-      o.retry.maxRetries,
-      o.retry.retryDelayInMs,
-      o.retry.maxRetryDelayInMs,
-      Math.random() * 2 ** 52,
-    );
-    // A bad vault URL, api-version or user-agent prefix: the core's message.
-    if (refused !== 0) throw new RangeError(w.text(refused));
-    this.#wasm = w;
     this.#shapes = shapes;
-    this.#pipeline = new Pipeline(w, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs, errors);
+    this.#given = url;
+    const setup = (module) => {
+      const w = new Wasm(new module.glue.Core(), module.exports.memory);
+      const refused = w.core.configure(
+        keys,
+        url,
+        o.allowInsecure,
+        !o.disableVerification,
+        o.serviceVersion,
+        o.userAgentPrefix,
+        o.retry.maxRetries,
+        o.retry.retryDelayInMs,
+        o.retry.maxRetryDelayInMs,
+        o.retry.maxRetryElapsedTimeInMs,
+        Math.random() * 2 ** 52,
+      );
+      // A bad vault URL, api-version or user-agent prefix: the core's message.
+      if (refused !== 0) throw new RangeError(w.text(refused));
+      this.#wasm = w;
+      this.#pipeline = new Pipeline(w, getToken, o.httpClient ?? defaultHttpClient, o.retry.tryTimeoutInMs, errors);
+    };
+    const loaded = wasm.loaded();
+    if (loaded) setup(loaded);
+    // Else checked when the module has loaded: the first call rejects with what is wrong.
+    else this.#setup = () => wasm.load().then(setup);
   }
 
-  /** The vault's URL, normalised. */
+  /** The pipeline, once the module has loaded; a failure to load rejects, and the next call tries again. */
+  async #loaded() {
+    if (!this.#pipeline) {
+      this.#ready ??= this.#setup();
+      try {
+        await this.#ready;
+      } catch (e) {
+        this.#ready = undefined;
+        throw e;
+      }
+    }
+    return this.#pipeline;
+  }
+
+  /** The vault's URL, normalised (as given until the module has loaded). */
   get vaultUrl() {
-    return this.#pipeline.origin;
+    return this.#pipeline?.origin ?? this.#given;
   }
 
   /** `ms` plus an ISO-8601 duration, calendar-correct (the core's arithmetic). */
-  addDuration(ms, duration) {
-    const result = this.#wasm.core.addDuration(ms, args.string(duration, "duration"));
+  async addDuration(ms, duration) {
+    const d = args.string(duration, "duration");
+    await this.#loaded();
+    const result = this.#wasm.core.addDuration(ms, d);
     if (Number.isNaN(result)) throw new RangeError(this.#wasm.text(this.#wasm.core.lastText()));
     return result;
   }
 
   /** Runs a check of the core that answers 0, or a RangeError's message (thrown). */
-  check(run) {
+  async check(run) {
+    await this.#loaded();
     const at = run(this.#wasm.core);
     if (at !== 0) throw new RangeError(this.#wasm.text(at));
   }
 
-  /** Runs one operation begun by `start(core, id, now)` and reads its answer with `shape`. */
-  async call(start, shape, signal) {
-    return read(this.#pipeline, await this.#pipeline.run(start, signal), shape);
+  /**
+   * Runs one operation begun by `start(core, id, now)` and reads its answer with `shape`; with
+   * `name`, an operation on that object, whose answer must name it (js/model.mjs `read`).
+   */
+  async call(start, shape, signal, name) {
+    const pipeline = await this.#loaded();
+    return read(pipeline, await pipeline.run(start, signal), shape, name);
   }
 
-  #get(name, version, signal) {
+  async #get(name, version, signal) {
     const n = args.string(name, "name");
-    return this.#pipeline.run((core, id, now) => core.get(id, now, n, version), signal);
+    return (await this.#loaded()).run((core, id, now) => core.get(id, now, n, version), signal);
   }
 
-  #named(which, name, signal) {
+  async #named(which, name, signal) {
     const n = args.string(name, "name");
-    return this.#pipeline.run((core, id, now) => core.named(id, now, which, n), signal);
+    return (await this.#loaded()).run((core, id, now) => core.named(id, now, which, n), signal);
   }
 
   /** One of the operations on a name (`NAMED`), its answer read with `shape`. */
   async named(which, name, shape, signal) {
-    return read(this.#pipeline, await this.#named(which, name, signal), shape);
+    return read(this.#pipeline, await this.#named(which, name, signal), shape, name);
   }
 
   /** `GET` of the version named, or the latest (`version` undefined). */
   async get(name, version, signal) {
-    return read(this.#pipeline, await this.#get(name, version, signal), this.#shapes.value);
+    return read(this.#pipeline, await this.#get(name, version, signal), this.#shapes.value, name);
   }
 
   async getDeleted(name, signal) {
@@ -149,7 +182,7 @@ export class Plane {
           const n = which === LIST.versions ? args.string(name, "name") : undefined;
           const t = args.optString(token, "continuationToken");
           const m = args.pageSize(max);
-          keep?.start();
+          await keep?.start();
           return this.call((core, id, now) => core.list(id, now, which, n, m, t), shape, signal);
         }),
       keep?.item,
@@ -163,7 +196,7 @@ export class Plane {
    */
   async beginDelete(name, options = {}) {
     const shape = this.#shapes.deleted;
-    const getDeleted = (signal) => this.#settled(this.#named(NAMED.getDeleted, name, signal), shape);
+    const getDeleted = (signal) => this.#settled(this.#named(NAMED.getDeleted, name, signal), shape, name);
     let done = false;
     const poller = new KeyPoller(
       "delete",
@@ -196,7 +229,7 @@ export class Plane {
   async beginRecover(name, options = {}) {
     const recovered = this.#shapes.recovered ?? { shape: this.#shapes.properties, fromValue: (v) => v.properties };
     const read = async (signal) => {
-      const got = await this.#settled(this.#get(name, undefined, signal), this.#shapes.value);
+      const got = await this.#settled(this.#get(name, undefined, signal), this.#shapes.value, name);
       return got && recovered.fromValue(got);
     };
     let done = false;
@@ -230,9 +263,9 @@ export class Plane {
    * 403, which means the caller may not read the object but the operation is done (as the
    * official SDK treats it).
    */
-  async #settled(response, shape) {
+  async #settled(response, shape, name) {
     try {
-      return read(this.#pipeline, await response, shape);
+      return read(this.#pipeline, await response, shape, name);
     } catch (e) {
       if (e?.statusCode === 404) return undefined;
       if (e?.statusCode === 403) return null;

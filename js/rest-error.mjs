@@ -1,3 +1,5 @@
+import { readNodeStream, readWebStream } from "./body.mjs";
+
 /**
  * The errors of the drop-in entries: a `RestError` that `isRestError` of
  * `@azure/core-rest-pipeline` recognises (by its name), with `statusCode`, `code`, and the
@@ -99,19 +101,37 @@ export function restError(kind, message, { status, code, request, response }) {
 }
 
 /**
+ * Every status, for `streamResponseStatusCodes`: `Infinity` means all of them to current
+ * clients; older ones look the status up.
+ */
+let streamAll;
+
+/**
  * An `@azure/core-rest-pipeline` `HttpClient` given as `httpClient`, fed the requests it
- * expects (`headers` as `HttpHeaders`); its responses are read as any other.
+ * expects (`headers` as `HttpHeaders`). It is asked to stream every response, so the body is
+ * read here with the size limit enforced as it arrives (js/body.mjs); a client that answers with
+ * `bodyAsText` anyway has that checked by the pipeline. `http://` is allowed to it only for a
+ * vault URL the client was allowed to have (`allowInsecureConnection`).
  */
 export function officialHttpClient(client) {
   return {
-    sendRequest(request) {
-      return client.sendRequest({
+    async sendRequest(request) {
+      streamAll ??= new Set([Number.POSITIVE_INFINITY, ...Array.from({ length: 500 }, (_, i) => 100 + i)]);
+      const response = await client.sendRequest({
         ...request,
         headers: new HttpHeaders(request.headers),
         timeout: 0,
         withCredentials: false,
         requestId: "",
+        allowInsecureConnection: request.url.startsWith("http:"),
+        streamResponseStatusCodes: streamAll,
       });
+      const { readableStreamBody: node, browserStreamBody: web } = response ?? {};
+      if (!node && !web) return response;
+      const { text, tooLarge } = node ? await readNodeStream(node) : await readWebStream(web);
+      const read = { status: response.status, headers: response.headers, bodyAsText: text };
+      if (tooLarge) read.bodyTooLarge = true;
+      return read;
     },
   };
 }

@@ -11,6 +11,7 @@ export const {
   KnownDeletionRecoveryLevel,
   logger,
   parseKeyVaultSecretIdentifier,
+  ready,
   RestError,
   SecretClient,
 } = secrets;

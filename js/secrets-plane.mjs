@@ -23,6 +23,7 @@ export class SecretsPlane extends Plane {
       (core, id, now) => core.write(id, now, update, n, text, o.contentType, o.enabled, o.notBefore, o.expiresOn, o.tags),
       shape,
       signal,
+      n,
     );
   }
 

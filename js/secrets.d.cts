@@ -49,7 +49,8 @@ export interface SecretClientOptions {
   allowInsecureConnection?: boolean;
   /** A transport: this package's `HttpClient`, or an `@azure/core-rest-pipeline` one. */
   httpClient?: HttpClient | { sendRequest(request: any): Promise<any> };
-  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number; tryTimeoutInMs?: number };
+  /** As the root entry's `RetryOptions`: each try times out after `tryTimeoutInMs` (default 30000); no retry is scheduled after `maxRetryElapsedTimeInMs` (default 60000). */
+  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number; maxRetryElapsedTimeInMs?: number; tryTimeoutInMs?: number };
   userAgentOptions?: { userAgentPrefix?: string };
   additionalPolicies?: unknown[];
   proxyOptions?: unknown;
@@ -199,6 +200,16 @@ export interface KeyVaultSecretIdentifier {
 }
 /** `https://{vault}/secrets/{name}[/{version}]` in parts; throws an Error for anything else. */
 export declare function parseKeyVaultSecretIdentifier(id: string): KeyVaultSecretIdentifier;
+
+/**
+ * The WebAssembly module loads on first use: importing the package never fails, and a module
+ * that cannot be loaded rejects the call that needed it, saying what failed and from where.
+ * `ready()` loads it now; `ready(source)` loads it from `source` (a `WebAssembly.Module`, its
+ * bytes, a URL or a `Response`), for runtimes and bundles where the `.wasm` beside the package
+ * cannot be found. Resolves once loaded; a client constructed after that checks its arguments
+ * in the constructor (before, the first call rejects with what is wrong).
+ */
+export declare function ready(source?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
 
 export declare class SecretClient {
   /** The vault URL as given to the constructor. */

@@ -1,7 +1,10 @@
-// The secrets plane's wasm module in browsers and edge runtimes, loaded once for every entry
-// that imports this file (the root KeyClient and the /secrets drop-in share one instance): a
-// plain ES module that loads the .wasm beside the generated glue. Works without a bundler, and
-// in Vite (which emits the .wasm as an asset).
+// The secrets plane's wasm module in browsers and edge runtimes, shared by every entry that
+// imports this file (the root KeyClient and the /secrets drop-in): loaded on first use (see
+// js/wasm-loader.mjs) from the .wasm beside the generated glue, or from what `ready()` is given.
+// Works without a bundler, and in Vite (which emits the .wasm as an asset).
 import init, * as glue from "../pkg/web/keyvault_keys_wasm.js";
+import { wasmLoader } from "./wasm-loader.mjs";
 
-export const wasm = { glue, exports: await init() };
+export const wasm = wasmLoader(glue, (source) => init(source === undefined ? undefined : { module_or_path: source }), {
+  where: () => new URL("../pkg/web/keyvault_keys_wasm_bg.wasm", import.meta.url).href,
+});

@@ -1,8 +1,9 @@
 // `npm test`: installs what the tests need, then runs every suite:
 //   type pins (tsc), native Rust (core + emulator), then the node:test suites against the
-//   emulator: the package in Node, and in headless Chromium through its browser entry (package,
-//   seed, README, lifecycle, transports, packed tarball + Vite). A suite that runs zero tests is
-//   a failure, not a pass.
+//   emulator: the package in Node, in headless Chromium, Firefox and WebKit through its browser
+//   entries, and under Bun and Deno (package, seed, README, lifecycle, transports, packed
+//   tarball + Vite). A suite that runs zero tests is a failure, not a pass.
+//   KEYVAULT_TEST_BROWSERS=chromium (a comma list) limits the browser suites to those browsers.
 import { readdirSync } from "node:fs";
 import {
   buildEmulator,

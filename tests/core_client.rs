@@ -5,22 +5,23 @@
 use std::collections::VecDeque;
 
 use keyvault_keys_wasm::core::challenge::Challenge;
+use keyvault_keys_wasm::core::duration::{unix_seconds, Duration};
 use keyvault_keys_wasm::core::error::Result;
 use keyvault_keys_wasm::core::listing::Listing;
 use keyvault_keys_wasm::core::pipeline::{
     user_agent, Action, Auth, Call, Config, Failure, Method, Response,
 };
-use keyvault_keys_wasm::core::retry::RetryOptions;
+use keyvault_keys_wasm::core::retry::{RetryOptions, TransportFailure};
 use keyvault_keys_wasm::core::secrets::{SecretOptions, SecretsClient};
 use keyvault_keys_wasm::core::vault_url::VaultUrl;
 use keyvault_keys_wasm::core::Error;
 
 const CHALLENGE: &str = r#"Bearer authorization="https://login.microsoftonline.com/tenant-a", resource="https://vault.azure.net""#;
 
-/// A scripted answer: a status with headers, or no response at all.
+/// A scripted answer: a status with headers, or no response at all (and why).
 enum Scripted {
     Answer(u16, Vec<(&'static str, String)>),
-    NoResponse,
+    NoResponse(TransportFailure),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +72,10 @@ impl Script {
         self.respond(200, &[]);
     }
     fn fail(&mut self) {
-        self.responses.push_back(Scripted::NoResponse);
+        self.fail_with(TransportFailure::Connection);
+    }
+    fn fail_with(&mut self, failure: TransportFailure) {
+        self.responses.push_back(Scripted::NoResponse(failure));
     }
     fn new_token(&mut self, challenge: Challenge) -> String {
         self.token_calls.push(challenge);
@@ -113,8 +117,14 @@ impl Script {
                         body,
                         token,
                     });
-                    match self.responses.pop_front().unwrap_or(Scripted::NoResponse) {
-                        Scripted::NoResponse => p.on_transport_failure(&mut call, self.now),
+                    let next = self
+                        .responses
+                        .pop_front()
+                        .unwrap_or(Scripted::NoResponse(TransportFailure::Connection));
+                    match next {
+                        Scripted::NoResponse(failure) => {
+                            p.on_transport_failure(&mut call, failure, self.now)
+                        }
                         Scripted::Answer(status, headers) => {
                             let get = |name: &str| {
                                 headers
@@ -471,7 +481,7 @@ fn retries_stop_at_the_limit_or_the_budget() {
     for _ in 0..20 {
         host.fail();
     }
-    let config = Config {
+    let limited = Config {
         retry: RetryOptions {
             max_retries: 3,
             retry_delay_ms: 10.0,
@@ -479,11 +489,11 @@ fn retries_stop_at_the_limit_or_the_budget() {
         },
         ..config(true)
     };
-    let mut c = SecretsClient::new(config, 3);
+    let mut c = SecretsClient::new(limited, 3);
     let started = set(&mut c, 0.0);
     assert_eq!(
         host.run(&mut c, started),
-        Outcome::Failed(Failure::Transport)
+        Outcome::Failed(Failure::Transport(TransportFailure::Connection))
     );
     assert_eq!(
         host.sent.len(),
@@ -491,6 +501,8 @@ fn retries_stop_at_the_limit_or_the_budget() {
         "probe, then the first try and 3 retries"
     );
 
+    // No retry is scheduled once 60 s have passed since the call began (the default), though
+    // the last wait may end after that.
     let mut budget = Script::default();
     budget.unauthorized(CHALLENGE);
     for _ in 0..20 {
@@ -504,9 +516,153 @@ fn retries_stop_at_the_limit_or_the_budget() {
     );
     assert_eq!(
         budget.slept,
-        vec![25_000.0, 25_000.0],
-        "a third wait would pass the 60 s budget"
+        vec![25_000.0, 25_000.0, 25_000.0],
+        "the third is scheduled at 50 s; at 75 s the budget has passed"
     );
+
+    let mut shorter = Script::default();
+    shorter.unauthorized(CHALLENGE);
+    for _ in 0..20 {
+        shorter.respond(503, &[("retry-after", "25")]);
+    }
+    let shorter_budget = Config {
+        retry: RetryOptions {
+            max_retry_elapsed_ms: 30_000.0,
+            ..RetryOptions::default()
+        },
+        ..config(true)
+    };
+    let mut c = SecretsClient::new(shorter_budget, 3);
+    let started = set(&mut c, 0.0);
+    assert_eq!(
+        shorter.run(&mut c, started),
+        Outcome::Failed(Failure::Service)
+    );
+    assert_eq!(shorter.slept, vec![25_000.0, 25_000.0]);
+}
+
+/// A `set` after the handshake, answered 503 with `Retry-After: retry_after` and then 200,
+/// under `retry`: what the host waited.
+fn waits_for_retry_after(retry: RetryOptions, retry_after: &str) -> (Outcome, Vec<f64>) {
+    let mut host = Script::default();
+    host.unauthorized(CHALLENGE);
+    host.respond(503, &[("retry-after", retry_after)]);
+    host.ok();
+    let mut c = SecretsClient::new(
+        Config {
+            retry,
+            ..config(true)
+        },
+        3,
+    );
+    // The first answer arrives a little after the call began.
+    let started = set(&mut c, 0.0);
+    host.now = 150.0;
+    let outcome = host.run(&mut c, started);
+    (outcome, host.slept)
+}
+
+#[test]
+fn a_retry_after_of_a_minute_or_more_waits_at_most_max_retry_delay_ms() {
+    let patient = RetryOptions {
+        max_retry_delay_ms: 120_000.0,
+        ..RetryOptions::default()
+    };
+    assert_eq!(
+        waits_for_retry_after(patient.clone(), "61"),
+        (Outcome::Done, vec![61_000.0]),
+        "under the cap: as asked"
+    );
+    assert_eq!(
+        waits_for_retry_after(patient, "1000000000"),
+        (Outcome::Done, vec![120_000.0]),
+        "capped"
+    );
+    for asked in ["60", "61", "1000000000"] {
+        assert_eq!(
+            waits_for_retry_after(RetryOptions::default(), asked),
+            (Outcome::Done, vec![60_000.0]),
+            "the defaults cap it at 60 s: {asked}"
+        );
+    }
+    let quick = RetryOptions {
+        max_retry_delay_ms: 50.0,
+        ..RetryOptions::default()
+    };
+    assert_eq!(
+        waits_for_retry_after(quick, "61"),
+        (Outcome::Done, vec![50.0])
+    );
+}
+
+#[test]
+fn a_failure_another_try_cannot_mend_is_final_at_once() {
+    for failure in [
+        TransportFailure::Request,
+        TransportFailure::Response,
+        TransportFailure::Tls,
+    ] {
+        let (mut host, mut c) = signed_in(Some(3_600_000.0));
+        host.fail_with(failure);
+        host.ok();
+        assert_eq!(
+            host.set(&mut c),
+            Outcome::Failed(Failure::Transport(failure))
+        );
+        assert!(host.slept.is_empty(), "{failure:?}: no wait");
+        assert_eq!(host.sent.len(), 3, "{failure:?}: handshake, then one try");
+    }
+    // The probe too: a challenge that cannot be read is not asked again.
+    let mut host = Script::default();
+    host.fail_with(TransportFailure::Response);
+    assert_eq!(
+        host.set(&mut client()),
+        Outcome::Failed(Failure::Transport(TransportFailure::Response))
+    );
+    assert_eq!(host.sent.len(), 1);
+
+    // A connection that failed is tried again.
+    let (mut host, mut c) = signed_in(Some(3_600_000.0));
+    host.fail_with(TransportFailure::Connection);
+    host.ok();
+    assert_eq!(host.set(&mut c), Outcome::Done);
+    assert_eq!(host.slept.len(), 1);
+}
+
+#[test]
+fn dates_after_2038_are_sent_as_64_bit_seconds() {
+    // 2038-01-19T03:14:08Z (one past i32::MAX) and 2100-01-01T00:00:00Z.
+    let (nbf, exp) = (2_147_483_648.0, 4_102_444_800.0);
+    assert_eq!(unix_seconds(nbf), 2_147_483_648);
+    assert_eq!(unix_seconds(exp), 4_102_444_800);
+    let options = SecretOptions {
+        not_before: Some(unix_seconds(nbf)),
+        expires_on: Some(unix_seconds(exp)),
+        ..SecretOptions::default()
+    };
+    let (mut host, mut c) = signed_in(Some(3_600_000.0));
+    host.ok();
+    let started = c.set("k", "v", &options, host.now);
+    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    host.ok();
+    let started = c.update("k", None, &options, host.now);
+    assert_eq!(host.run(&mut c, started), Outcome::Done);
+    let attributes = r#""attributes":{"nbf":2147483648,"exp":4102444800}"#;
+    assert_eq!(
+        host.sent[2].body.as_deref(),
+        Some(format!(r#"{{"value":"v",{attributes}}}"#).as_str())
+    );
+    assert_eq!(
+        host.sent[3].body.as_deref(),
+        Some(format!("{{{attributes}}}").as_str())
+    );
+
+    // rotateKey's expiry arithmetic across the boundary: 2038-01-01 + P30D.
+    let p30d = Duration::parse("P30D").unwrap();
+    assert_eq!(p30d.add_to(2_145_916_800), 2_148_508_800);
+    // And a year well past it: 2100-01-31 + P1M is the last day of February.
+    let p1m = Duration::parse("P1M").unwrap();
+    assert_eq!(p1m.add_to(4_105_036_800), 4_107_456_000);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use keyvault_keys_wasm::core::keys::{
 };
 use keyvault_keys_wasm::core::listing::Listing;
 use keyvault_keys_wasm::core::pipeline::{user_agent, Action, Config, Response};
-use keyvault_keys_wasm::core::retry::{self, RetryOptions};
+use keyvault_keys_wasm::core::retry::{self, Outcome, RetryOptions, TransportFailure};
 use keyvault_keys_wasm::core::secrets::{Named, SecretOptions, SecretsClient};
 use keyvault_keys_wasm::core::vault_url::VaultUrl;
 use proptest::prelude::*;
@@ -36,7 +36,7 @@ fn keys_client() -> KeysClient {
 #[derive(Debug, Clone)]
 enum Report {
     Answer(u16, Option<String>, Option<String>),
-    NoResponse,
+    NoResponse(TransportFailure),
     Token(f64),
     Slept,
     Refreshed(f64),
@@ -57,7 +57,13 @@ fn report() -> impl Strategy<Value = Report> {
             prop::option::of("[0-9 .a-zA-Z,:]{0,30}")
         )
             .prop_map(|(s, h, r)| Report::Answer(s, h, r)),
-        Just(Report::NoResponse),
+        prop_oneof![
+            Just(TransportFailure::Connection),
+            Just(TransportFailure::Request),
+            Just(TransportFailure::Response),
+            Just(TransportFailure::Tls),
+        ]
+        .prop_map(Report::NoResponse),
         time.clone().prop_map(Report::Token),
         Just(Report::Slept),
         time.prop_map(Report::Refreshed),
@@ -106,7 +112,7 @@ proptest! {
     fn retry_headers_never_panic(value in any::<String>(), ascii in "[ -~]{0,40}", status in 0u16..1000) {
         for v in [value.as_str(), ascii.as_str()] {
             let r = Response { status, www_authenticate: None, retry_after: Some(v), retry_after_ms: Some(v), x_ms_retry_after_ms: Some(v) };
-            if let Some(d) = retry::delay_before_retry(&RetryOptions::default(), 0, Some(&r), 0.0, 0.0, 0.5) {
+            if let Some(d) = retry::delay_before_retry(&RetryOptions::default(), 0, Outcome::Answered(&r), 0.0, 0.0, 0.5) {
                 prop_assert!((0.0..=60_000.0).contains(&d));
             }
         }
@@ -127,7 +133,7 @@ proptest! {
                     let response = Response { status, www_authenticate: www.as_deref(), retry_after: retry_after.as_deref(), ..Default::default() };
                     p.on_response(&mut call, &response, now)
                 }
-                Report::NoResponse => p.on_transport_failure(&mut call, now),
+                Report::NoResponse(kind) => p.on_transport_failure(&mut call, kind, now),
                 Report::Token(t) => p.on_token(&mut call, t),
                 Report::Slept => p.on_slept(&mut call, now),
                 Report::Refreshed(t) => {

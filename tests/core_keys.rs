@@ -5,8 +5,9 @@
 
 use std::collections::VecDeque;
 
+use keyvault_keys_wasm::core::duration::unix_seconds;
 use keyvault_keys_wasm::core::error::Result;
-use keyvault_keys_wasm::core::keys::{CreateKey, CryptoOp, KeysClient};
+use keyvault_keys_wasm::core::keys::{CreateKey, CryptoOp, KeyAttributes, KeysClient};
 use keyvault_keys_wasm::core::pipeline::{
     user_agent, Action, Auth, Call, Config, Method, Response,
 };
@@ -194,5 +195,37 @@ fn a_refused_argument_sends_nothing_and_leaves_the_client_usable() {
         Some(
             r#"{"lifetimeActions":[{"trigger":{"timeAfterCreate":"P90D"},"action":{"type":"Rotate"}}],"attributes":{"expiryTime":"P2Y"}}"#
         )
+    );
+}
+
+#[test]
+fn key_dates_after_2038_are_sent_as_64_bit_seconds() {
+    let mut host = Host::default();
+    let mut c = client();
+    host.answer(&[401, 200, 200]);
+    // 2038-01-19T03:14:08Z (one past i32::MAX) and 2100-01-01T00:00:00Z, from the host's numbers.
+    let attributes = KeyAttributes {
+        not_before: Some(unix_seconds(2_147_483_648.0)),
+        expires_on: Some(unix_seconds(4_102_444_800.0)),
+        ..Default::default()
+    };
+    let key = CreateKey {
+        kty: "EC",
+        curve: Some("P-256"),
+        attributes,
+        ..Default::default()
+    };
+    let started = c.create("k", &key, host.now);
+    assert!(host.run(&mut c, started));
+    let started = c.update("k", Some(VERSION), None, &attributes, None, None, host.now);
+    assert!(host.run(&mut c, started));
+    let dates = r#""attributes":{"nbf":2147483648,"exp":4102444800}"#;
+    assert_eq!(
+        host.sent[1].body.as_deref(),
+        Some(format!(r#"{{"kty":"EC","crv":"P-256",{dates}}}"#).as_str())
+    );
+    assert_eq!(
+        host.sent[2].body.as_deref(),
+        Some(format!("{{{dates}}}").as_str())
     );
 }

@@ -86,6 +86,12 @@ impl Duration {
     }
 }
 
+/// Unix seconds from a host's number (an integer it has checked), in 64 bits: times after
+/// 2038-01-19T03:14:07Z do not fit in 32. Out-of-range numbers saturate; NaN is 0.
+pub fn unix_seconds(host: f64) -> i64 {
+    host as i64
+}
+
 // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian).
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

@@ -14,7 +14,7 @@
 
 use super::challenge::{self, Challenge};
 use super::error::Error;
-use super::retry::{self, RetryOptions};
+use super::retry::{self, Outcome, RetryOptions, TransportFailure};
 use super::text::{concat, find};
 use super::vault_url::VaultUrl;
 
@@ -76,8 +76,9 @@ pub enum Auth {
 pub enum Failure {
     /// The service's answer (the last response the host reported) is the error.
     Service,
-    /// No response arrived (the last failure the host reported is the error).
-    Transport,
+    /// No response arrived (the last failure the host reported is the error), and the host
+    /// said why. Final at once when the failure is not transient; else the retries ran out.
+    Transport(TransportFailure),
     /// The authentication challenge could not be used.
     Authentication(String),
     /// The host reported something the call was not waiting for (a host bug).
@@ -385,7 +386,7 @@ impl Pipeline {
         match std::mem::replace(&mut call.state, State::Finished) {
             State::Probe => {
                 if response.status != 401 {
-                    return self.outcome(call, Some(response), now_ms);
+                    return self.answered(call, response, now_ms);
                 }
                 match self.accept_challenge(response) {
                     Ok(challenge) => self.with_token(call, challenge, false, now_ms),
@@ -398,7 +399,7 @@ impl Pipeline {
                 after_refusal,
             } => {
                 if response.status != 401 || response.www_authenticate.is_none() || after_refusal {
-                    return self.outcome(call, Some(response), now_ms);
+                    return self.answered(call, response, now_ms);
                 }
                 // The token was refused. One more try is worth it when the token was an old
                 // one, or when the service now asks for something else (another tenant, CAE
@@ -408,7 +409,7 @@ impl Pipeline {
                     Err(failure) => return Action::Fail(failure),
                 };
                 if !(from_cache || renewed != challenge) {
-                    return self.outcome(call, Some(response), now_ms);
+                    return self.answered(call, response, now_ms);
                 }
                 self.token = None;
                 self.with_token(call, renewed, true, now_ms)
@@ -417,10 +418,18 @@ impl Pipeline {
         }
     }
 
-    /// The request the last [`Action::Send`] asked for got no response.
-    pub fn on_transport_failure(&mut self, call: &mut Call, now_ms: f64) -> Action {
+    /// The request the last [`Action::Send`] asked for got no response, for the reason `failure`
+    /// (the host's classification of its transport's error).
+    pub fn on_transport_failure(
+        &mut self,
+        call: &mut Call,
+        failure: TransportFailure,
+        now_ms: f64,
+    ) -> Action {
         match call.state {
-            State::Probe | State::Sent { .. } => self.outcome(call, None, now_ms),
+            State::Probe | State::Sent { .. } => {
+                self.outcome(call, Outcome::NoResponse(failure), now_ms)
+            }
             _ => out_of_order(call),
         }
     }
@@ -434,18 +443,23 @@ impl Pipeline {
         self.attempt(call, now_ms)
     }
 
-    /// A response or its absence: the result, a retry after a wait, or the failure.
-    fn outcome(&mut self, call: &mut Call, response: Option<&Response>, now_ms: f64) -> Action {
-        if response.is_some_and(Response::is_success) {
+    /// A response that ends the try: the result, or an error to retry or fail with.
+    fn answered(&mut self, call: &mut Call, response: &Response, now_ms: f64) -> Action {
+        if response.is_success() {
             call.state = State::Finished;
             return Action::Done;
         }
+        self.outcome(call, Outcome::Answered(response), now_ms)
+    }
+
+    /// A try that failed: a retry after a wait, or the call's failure.
+    fn outcome(&mut self, call: &mut Call, outcome: Outcome, now_ms: f64) -> Action {
         let random = self.next_random();
         let elapsed = now_ms - call.started_ms;
         match retry::delay_before_retry(
             &self.config.retry,
             call.retry,
-            response,
+            outcome,
             elapsed,
             now_ms,
             random,
@@ -456,10 +470,9 @@ impl Pipeline {
             }
             None => {
                 call.state = State::Finished;
-                Action::Fail(if response.is_some() {
-                    Failure::Service
-                } else {
-                    Failure::Transport
+                Action::Fail(match outcome {
+                    Outcome::Answered(_) => Failure::Service,
+                    Outcome::NoResponse(f) => Failure::Transport(f),
                 })
             }
         }

@@ -1,10 +1,14 @@
 //! When to try a request again, and how long to wait first.
 //!
-//! Transient statuses (408, 429, 500, 502, 503, 504) and failures without a response are
-//! retried with exponential backoff and jitter, or after the delay the service asks for
-//! (`retry-after-ms`, `x-ms-retry-after-ms`, `Retry-After` in seconds or as an HTTP date),
-//! never longer than `max_retry_delay_ms` and never past the total budget. The real service
-//! sends its 429s without any of those headers, so a bare 429 is retried with backoff too.
+//! Transient statuses (408, 429, 500, 502, 503, 504) and transient failures without a response
+//! (the connection reset, refused or timed out) are retried with exponential backoff and
+//! jitter, or after the delay the service asks for (`retry-after-ms`, `x-ms-retry-after-ms`,
+//! `Retry-After` in seconds or as an HTTP date). Every wait is capped at `max_retry_delay_ms`,
+//! whatever the service asked for, and no retry is scheduled once `max_retry_elapsed_ms` have
+//! passed since the call began. The real service sends its 429s without any of those headers,
+//! so a bare 429 is retried with backoff too. A failure that another try cannot mend (a
+//! request that cannot be sent as built, a response that cannot be read, a TLS handshake that
+//! failed) is final at once.
 
 use super::pipeline::Response;
 
@@ -13,11 +17,10 @@ pub struct RetryOptions {
     pub max_retries: u32,
     /// The first backoff; doubled for each retry.
     pub retry_delay_ms: f64,
+    /// No wait is longer, including one the service asks for.
     pub max_retry_delay_ms: f64,
-    /// No retry starts later than this after the call began.
-    pub total_budget_ms: f64,
-    /// Each attempt is abandoned (and retried) after this long; `None` = no limit.
-    pub try_timeout_ms: Option<f64>,
+    /// No retry is scheduled once this long has passed since the call began.
+    pub max_retry_elapsed_ms: f64,
 }
 
 impl Default for RetryOptions {
@@ -26,10 +29,38 @@ impl Default for RetryOptions {
             max_retries: 8,
             retry_delay_ms: 800.0,
             max_retry_delay_ms: 60_000.0,
-            total_budget_ms: 60_000.0,
-            try_timeout_ms: None,
+            max_retry_elapsed_ms: 60_000.0,
         }
     }
+}
+
+/// Why a request got no response, as the host classifies its transport's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportFailure {
+    /// The connection failed: reset, refused, closed early, timed out, a name not resolved, or
+    /// anything the host cannot classify. Another try may succeed.
+    Connection,
+    /// The request could not be sent as built (a character a URL or header cannot carry).
+    Request,
+    /// The response could not be read: malformed, its head too large, its body over the limit.
+    Response,
+    /// The TLS handshake failed: the server's certificate was refused, or no protocol could be
+    /// agreed.
+    Tls,
+}
+
+impl TransportFailure {
+    /// Whether another try of the same request can succeed.
+    pub fn is_transient(self) -> bool {
+        matches!(self, TransportFailure::Connection)
+    }
+}
+
+/// What a try came to, short of success.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    Answered(&'a Response<'a>),
+    NoResponse(TransportFailure),
 }
 
 pub fn is_transient(status: u16) -> bool {
@@ -102,29 +133,29 @@ fn http_date_ms(text: &str) -> Option<f64> {
     Some(((days * 86_400 + h * 3_600 + mi * 60 + s) * 1000) as f64)
 }
 
-/// How long to wait before retry number `retry`, or `None` when this outcome is final.
-/// `status` is `None` for a failure without a response.
+/// How long to wait before retry number `retry` (0-based), or `None` when this outcome is final.
 pub fn delay_before_retry(
     options: &RetryOptions,
     retry: u32,
-    response: Option<&Response>,
+    outcome: Outcome,
     elapsed_ms: f64,
     now_ms: f64,
     random: f64,
 ) -> Option<f64> {
-    if retry >= options.max_retries {
+    if retry >= options.max_retries || elapsed_ms >= options.max_retry_elapsed_ms {
         return None;
     }
-    if let Some(r) = response {
-        if !is_transient(r.status) {
-            return None;
-        }
-    }
-    let delay = response
-        .and_then(|r| requested_delay_ms(r, now_ms))
-        .unwrap_or_else(|| backoff_ms(options, retry, random))
-        .min(options.max_retry_delay_ms);
-    (elapsed_ms + delay <= options.total_budget_ms).then_some(delay)
+    let requested = match outcome {
+        Outcome::Answered(r) if !is_transient(r.status) => return None,
+        Outcome::Answered(r) => requested_delay_ms(r, now_ms),
+        Outcome::NoResponse(f) if !f.is_transient() => return None,
+        Outcome::NoResponse(_) => None,
+    };
+    Some(
+        requested
+            .unwrap_or_else(|| backoff_ms(options, retry, random))
+            .min(options.max_retry_delay_ms),
+    )
 }
 
 #[cfg(test)]
@@ -147,28 +178,79 @@ mod tests {
         let o = RetryOptions::default();
         for s in [408, 429, 500, 502, 503, 504] {
             assert!(
-                delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_some(),
+                delay_before_retry(&o, 0, Outcome::Answered(&resp(s, &[])), 0.0, 0.0, 0.5)
+                    .is_some(),
                 "{s}"
             );
         }
         for s in [200, 400, 401, 403, 404, 409, 413, 501, 505] {
             assert!(
-                delay_before_retry(&o, 0, Some(&resp(s, &[])), 0.0, 0.0, 0.5).is_none(),
+                delay_before_retry(&o, 0, Outcome::Answered(&resp(s, &[])), 0.0, 0.0, 0.5)
+                    .is_none(),
                 "{s}"
             );
         }
+        let lost = Outcome::NoResponse(TransportFailure::Connection);
         assert!(
-            delay_before_retry(&o, 0, None, 0.0, 0.0, 0.5).is_some(),
+            delay_before_retry(&o, 0, lost, 0.0, 0.0, 0.5).is_some(),
             "no response: retried"
         );
         assert!(
-            delay_before_retry(&o, 8, None, 0.0, 0.0, 0.5).is_none(),
+            delay_before_retry(&o, 8, lost, 0.0, 0.0, 0.5).is_none(),
             "8 retries at most"
         );
         assert!(
-            delay_before_retry(&o, 0, None, 59_500.0, 0.0, 0.5).is_none(),
-            "not past the budget"
+            delay_before_retry(&o, 0, lost, 59_500.0, 0.0, 0.5).is_some(),
+            "scheduled within the budget, though the wait ends past it"
         );
+        assert!(
+            delay_before_retry(&o, 0, lost, 60_000.0, 0.0, 0.5).is_none(),
+            "not once the budget has passed"
+        );
+    }
+
+    #[test]
+    fn failures_another_try_cannot_mend_are_final() {
+        let o = RetryOptions::default();
+        for f in [
+            TransportFailure::Request,
+            TransportFailure::Response,
+            TransportFailure::Tls,
+        ] {
+            assert!(!f.is_transient(), "{f:?}");
+            assert_eq!(
+                delay_before_retry(&o, 0, Outcome::NoResponse(f), 0.0, 0.0, 0.5),
+                None,
+                "{f:?}"
+            );
+        }
+        assert!(TransportFailure::Connection.is_transient());
+    }
+
+    #[test]
+    fn a_long_retry_after_is_capped_not_fatal() {
+        let wait = |max_retry_delay_ms: f64, retry_after: &str| {
+            let o = RetryOptions {
+                max_retry_delay_ms,
+                ..RetryOptions::default()
+            };
+            let r = resp(503, &[("retry-after", retry_after)]);
+            delay_before_retry(&o, 0, Outcome::Answered(&r), 150.0, 0.0, 0.5)
+        };
+        assert_eq!(
+            wait(120_000.0, "61"),
+            Some(61_000.0),
+            "asked for, under the cap"
+        );
+        assert_eq!(wait(120_000.0, "1000000000"), Some(120_000.0), "capped");
+        assert_eq!(
+            wait(60_000.0, "60"),
+            Some(60_000.0),
+            "the defaults: capped at 60 s"
+        );
+        assert_eq!(wait(60_000.0, "61"), Some(60_000.0));
+        assert_eq!(wait(50.0, "61"), Some(50.0));
+        assert_eq!(wait(50.0, "1000000000"), Some(50.0));
     }
 
     #[test]
@@ -193,7 +275,14 @@ mod tests {
             ..RetryOptions::default()
         };
         let d = |h: &[(&str, &str)]| {
-            delay_before_retry(&o, 0, Some(&resp(503, h)), 0.0, 1_445_412_470_000.0, 0.5)
+            delay_before_retry(
+                &o,
+                0,
+                Outcome::Answered(&resp(503, h)),
+                0.0,
+                1_445_412_470_000.0,
+                0.5,
+            )
         };
         // now = 2015-10-21T07:27:50Z
         assert_eq!(d(&[("retry-after-ms", "250")]), Some(250.0));
@@ -212,6 +301,11 @@ mod tests {
         assert_eq!(
             http_date_ms("Wed, 21 Oct 2015 07:28:00 GMT"),
             Some(1_445_412_480_000.0)
+        );
+        // Past 2038-01-19, where 32-bit seconds end.
+        assert_eq!(
+            http_date_ms("Sun, 01 Jan 2040 00:00:00 GMT"),
+            Some(2_208_988_800_000.0)
         );
         assert_eq!(
             d(&[("retry-after", "soon")]),

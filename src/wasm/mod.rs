@@ -19,8 +19,9 @@
 //! - `W` + milliseconds: wait;
 //! - `D`: done, the last response is the result;
 //! - `F` + kind + message: failed; kind `S` the last response is the service's error, `N` no
-//!   response arrived, `A` an authentication error, `R` a `RangeError` (a bad argument),
-//!   `O` the call was driven out of order.
+//!   response arrived (then `T` when the failure was transient and the retries ran out, `P`
+//!   when it was final at once), `A` an authentication error, `R` a `RangeError` (a bad
+//!   argument), `O` the call was driven out of order.
 
 use wasm_bindgen::prelude::*;
 
@@ -34,7 +35,7 @@ use crate::core::listing::Listing;
 use crate::core::pipeline::{
     user_agent, Action, Auth, Call, Config, Failure, Method, Pipeline, Response,
 };
-use crate::core::retry::RetryOptions;
+use crate::core::retry::{RetryOptions, TransportFailure};
 #[cfg(feature = "secrets")]
 use crate::core::secrets::{self, SecretOptions, SecretsClient};
 use crate::core::text::{concat, int};
@@ -118,7 +119,7 @@ fn tri(v: u32) -> Option<bool> {
 
 /// Unix seconds from a number the host has checked is an integer, or absent.
 fn seconds(v: Option<f64>) -> Option<i64> {
-    v.map(|s| s as i64)
+    v.map(crate::core::duration::unix_seconds)
 }
 
 #[wasm_bindgen]
@@ -155,6 +156,7 @@ impl Core {
         max_retries: Option<u32>,
         retry_delay_ms: Option<f64>,
         max_retry_delay_ms: Option<f64>,
+        max_retry_elapsed_ms: Option<f64>,
         seed: f64,
     ) -> f64 {
         let config = (|| -> Result<Config> {
@@ -168,7 +170,7 @@ impl Core {
                 max_retries: max_retries.unwrap_or(defaults.max_retries),
                 retry_delay_ms: retry_delay_ms.unwrap_or(defaults.retry_delay_ms),
                 max_retry_delay_ms: max_retry_delay_ms.unwrap_or(defaults.max_retry_delay_ms),
-                ..defaults
+                max_retry_elapsed_ms: max_retry_elapsed_ms.unwrap_or(defaults.max_retry_elapsed_ms),
             };
             Ok(Config {
                 vault: VaultUrl::parse(vault_url, allow_insecure)?,
@@ -353,9 +355,17 @@ impl Core {
         self.step(id, |p, call| p.on_response(call, &response, now))
     }
 
-    /// The last `S` action of call `id` got no response.
-    pub fn failed(&mut self, id: u32, now: f64) -> f64 {
-        self.step(id, |p, call| p.on_transport_failure(call, now))
+    /// The last `S` action of call `id` got no response, for the reason `kind`: 0 the
+    /// connection failed (or the host cannot tell), 1 the request could not be sent as built,
+    /// 2 the response could not be read, 3 the TLS handshake failed.
+    pub fn failed(&mut self, id: u32, now: f64, kind: u32) -> f64 {
+        let failure = match kind {
+            1 => TransportFailure::Request,
+            2 => TransportFailure::Response,
+            3 => TransportFailure::Tls,
+            _ => TransportFailure::Connection,
+        };
+        self.step(id, |p, call| p.on_transport_failure(call, failure, now))
     }
 
     /// The credential gave call `id` a token good until `expires_on` (ms; `NaN` if unknown).
@@ -401,7 +411,8 @@ impl Core {
         match Duration::parse(duration) {
             Ok(d) => {
                 let secs = (ms / 1000.0).floor();
-                d.add_to(secs as i64) as f64 * 1000.0 + (ms - secs * 1000.0)
+                d.add_to(crate::core::duration::unix_seconds(secs)) as f64 * 1000.0
+                    + (ms - secs * 1000.0)
             }
             Err(e) => {
                 self.emit(e.message().to_string());
@@ -768,7 +779,8 @@ fn encode(call: &Call, action: &Action) -> String {
         Action::Sleep(ms) => concat(&["W", &int(*ms as i64)]),
         Action::Done => "D".into(),
         Action::Fail(Failure::Service) => "FS".into(),
-        Action::Fail(Failure::Transport) => "FN".into(),
+        Action::Fail(Failure::Transport(f)) if f.is_transient() => "FNT".into(),
+        Action::Fail(Failure::Transport(_)) => "FNP".into(),
         Action::Fail(Failure::Authentication(m)) => concat(&["FA", m]),
         Action::Fail(Failure::OutOfOrder) => "FO".into(),
     }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, normalize } from "node:path";
@@ -249,13 +249,17 @@ const CONTENT_TYPES = { ".mjs": "text/javascript", ".js": "text/javascript", ".w
 
 /**
  * Headless Chromium on a blank page served beside the repository's files (so a page can
- * `import("/js/...")` the package's browser entries). Resolves to `{ origin, browser, page,
- * close() }`.
+ * `import("/js/...")` the package's browser entries); paths for which `hidden(path)` is true
+ * answer 404. Resolves to `{ origin, browser, page, close() }`.
  */
-export async function openPackagePage(chromium, title = "kv") {
+export async function openPackagePage(chromium, title = "kv", { hidden = () => false } = {}) {
   const root = repoFile("");
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (hidden(path)) {
+      res.writeHead(404).end();
+      return;
+    }
     if (path === "/") {
       res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>${title}</title>`);
       return;
@@ -286,4 +290,84 @@ export async function openPackagePage(chromium, title = "kv") {
       server.close();
     },
   };
+}
+
+/**
+ * An HTTP server on 127.0.0.1 serving the repository's files (so a page can `import("/js/...")`
+ * the package's browser entries) and, at `/`, a blank page that records its own errors in
+ * `window.__pageErrors` (uncaught exceptions, unhandled rejections, resources that failed to
+ * load) and has `window.__run(source, arg)`, which runs a function's source in the page's own
+ * realm, whatever drives the browser. Resolves to `{ origin, close() }`.
+ */
+export async function servePackageFiles(title = "kv") {
+  const root = repoFile("");
+  const page =
+    `<!doctype html><title>${title}</title><script>` +
+    "window.__pageErrors = [];" +
+    'addEventListener("error", (e) => __pageErrors.push(e.target === window || !e.target ? `error: ${e.message} (${e.filename}:${e.lineno})` : `failed to load: ${e.target.src || e.target.href}`), true);' +
+    'addEventListener("unhandledrejection", (e) => __pageErrors.push(`unhandled rejection: ${e.reason}${e.reason && e.reason.stack ? `\\n${e.reason.stack}` : ""}`));' +
+    // Runs a function's source in the page's own realm; resolves to JSON text of
+    // { ok: true, value } or { ok: false, error } (never rejects).
+    "window.__run = (source, arg) => Promise.resolve().then(() => (0, eval)(`(${source})`)(arg)).then(" +
+    "(value) => JSON.stringify({ ok: true, value }), (e) => JSON.stringify({ ok: false, error: `${e}${e && e.stack ? `\\n${e.stack}` : \"\"}` }));" +
+    "</script>";
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (path === "/") {
+      res.writeHead(200, { "content-type": "text/html" }).end(page);
+      return;
+    }
+    try {
+      const body = await readFile(root + path);
+      res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/**
+ * The package as users get it: `npm pack` of the repository into `dir` (emptied first), installed
+ * there (offline, from the tarball) into a fresh `package.json` project of type module.
+ * Resolves to the tarball's file name.
+ */
+export async function installPackedPackage(dir) {
+  const run = promisify(execFile);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const { stdout } = await run("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repoFile("") });
+  const tarball = stdout.trim().split("\n").at(-1);
+  writeFileSync(`${dir}/package.json`, JSON.stringify({ name: "app", private: true, type: "module" }));
+  await run("npm", ["install", "--no-audit", "--no-fund", "--offline", `./${tarball}`], { cwd: dir });
+  return tarball;
+}
+
+/**
+ * The ```js examples of a Markdown file as modules: a block that starts with `import` starts a
+ * new module, the blocks after it continue it. Each is { source, expected }, `expected` holding
+ * one entry per `console.log(` line: the text of its trailing `// comment` (what it must print),
+ * or undefined where there is none.
+ */
+export function markdownModules(path) {
+  const modules = [];
+  for (const block of codeBlocks(path, ["js"])) {
+    if (/^import /.test(block) || modules.length === 0) modules.push([]);
+    modules.at(-1).push(block);
+  }
+  return modules.map((blocks) => {
+    const source = blocks.join("\n");
+    const expected = source
+      .split("\n")
+      .filter((l) => /console\.log\(/.test(l))
+      .map((l) => /\);\s*\/\/ (.+)$/.exec(l)?.[1]);
+    return { source, expected };
+  });
 }

@@ -1,7 +1,7 @@
 // A server that answers badly in every way a response can be bad. Each call ends in a
 // KeyVaultError (a RestError through the /secrets and /keys drop-ins; an AbortError for a body
-// that never ends), never a crash, a hang or a dead wasm instance: the same client answers
-// correctly afterwards. The keys plane's answers (keys, listings, rotation policies, random
+// that never ends within timeoutInMs, a REQUEST_SEND_ERROR when it outlasts the try timeout),
+// never a crash, a hang or a dead wasm instance: the same client answers correctly afterwards. The keys plane's answers (keys, listings, rotation policies, random
 // bytes, cryptographic results) are read as strictly; local cryptography with key material of
 // the wrong length ends promptly, with no request.
 import assert from "node:assert/strict";
@@ -12,7 +12,10 @@ import { CryptographyClient, KeyClient as KeysClient, RestError as KeysRestError
 import { RestError, SecretClient } from "keyvault-keys-wasm/secrets";
 
 const CHALLENGE = 'Bearer authorization="https://login.microsoftonline.com/t", resource="https://vault.azure.net"';
+const V = "0123456789abcdef0123456789abcdef";
 let server, url, client, secrets, keys;
+/** Set when the server has begun a body it never finishes. */
+let stalled = false;
 const good = (origin, name) =>
   JSON.stringify({ value: "fine", id: `${origin}/secrets/${name}/0123456789abcdef0123456789abcdef`, attributes: { enabled: true, created: 1, updated: 1 } });
 
@@ -34,19 +37,21 @@ const behaviours = {
   oddError: (res) => res.writeHead(404).end('{"error":"nope"}'),
   status299: (res) => res.writeHead(299).end("{}"),
   reset: (res) => res.socket.destroy(),
-  huge: (res) => {
+  // Valid JSON, one byte over the limit (exactly at it is read: see "exactly 16 MiB" below).
+  huge: (res, origin) => sized(res, origin, "huge", (16 << 20) + 1),
+  exact: (res, origin) => sized(res, origin, "exact", 16 << 20),
+  nonhexversion: (res, origin) => res.writeHead(200).end(JSON.stringify({ value: "x", id: `${origin}/secrets/nonhexversion/not-a-hex-version-at-all-00000000` })),
+  shortversion: (res, origin) => res.writeHead(200).end(JSON.stringify({ value: "x", id: `${origin}/secrets/shortversion/0123abcd` })),
+  // Integers a Date cannot hold (Invalid Date): past +-8.64e12 s.
+  farfuture: (res, origin) => res.writeHead(200).end(JSON.stringify({ value: "x", id: `${origin}/secrets/farfuture/${V}`, attributes: { exp: 9e15 } })),
+  farpast: (res, origin) => res.writeHead(200).end(JSON.stringify({ value: "x", id: `${origin}/secrets/farpast/${V}`, attributes: { created: -8.64e12 - 1 } })),
+  othername: (res, origin) => res.writeHead(200).end(good(origin, "someone-else")),
+  // Another case of the name asked for: the same secret (names are case-insensitive).
+  casename: (res, origin) => res.writeHead(200, { "content-type": "application/json" }).end(good(origin, "CaseName")),
+  stall: (res) => {
     res.writeHead(200, { "content-type": "application/json" });
-    const chunk = Buffer.alloc(1 << 20, 0x61);
-    let sent = 0;
-    const pump = () => {
-      while (sent < 50) {
-        sent += 1;
-        if (!res.write(chunk)) return res.once("drain", pump);
-      }
-      res.end();
-    };
-    res.write('{"value":"');
-    pump();
+    res.write('{"value":"never ends');
+    stalled = true;
   },
   drip: (res) => {
     res.writeHead(200, { "content-type": "application/json" });
@@ -54,6 +59,16 @@ const behaviours = {
     res.on("close", () => clearInterval(timer));
   },
 };
+
+/** A valid secret bundle for `name` of exactly `total` bytes, sent chunked. */
+function sized(res, origin, name, total) {
+  const head = Buffer.from('{"value":"');
+  const tail = Buffer.from(`","id":"${origin}/secrets/${name}/${V}","attributes":{"enabled":true,"created":1,"updated":1}}`);
+  const body = Buffer.concat([head, Buffer.alloc(total - head.length - tail.length, 0x61), tail]);
+  res.writeHead(200, { "content-type": "application/json" });
+  for (let at = 0; at < body.length; at += 1 << 20) res.write(body.subarray(at, at + (1 << 20)));
+  res.end();
+}
 
 before(async () => {
   server = createServer((req, res) => {
@@ -64,7 +79,7 @@ before(async () => {
     const path = new URL(req.url, "http://x").pathname;
     if (/^\/(keys|rng)(\/|$)/.test(path)) return keysPlane(req, res, path);
     const name = path.split("/")[2];
-    (behaviours[name] ?? ((r) => r.writeHead(404).end()))(res, url);
+    (behaviours[name] ?? behaviours[name.toLowerCase()] ?? ((r) => r.writeHead(404).end()))(res, url);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${server.address().port}`;
@@ -85,7 +100,6 @@ const options = {
 
 // --- The keys plane's answers --------------------------------------------------------------------
 
-const V = "0123456789abcdef0123456789abcdef";
 const MODULUS = Buffer.alloc(256, 0xc5).toString("base64url");
 const keyAttributes = { enabled: true, created: 1, updated: 1 };
 
@@ -106,6 +120,9 @@ const keyAnswers = {
   nokey: () => ({ attributes: keyAttributes }),
   keynotobject: () => ({ key: "RSA", attributes: keyAttributes }),
   otherkid: (o) => keyBundle(o, "other"),
+  casekid: (o) => keyBundle(o, "CaseKid"),
+  nonhexversion: (o, n) => keyBundle(o, n, { kid: `${o}/keys/${n}/0123456789abcdef0123456789abcdeg` }),
+  expfar: (o, n) => keyBundle(o, n, {}, { attributes: { ...keyAttributes, exp: 9e15 } }),
   // Key material of the wrong length: a 3-byte RSA modulus, an EC point whose x is 5 bytes.
   shortmodulus: (o, n) => keyBundle(o, n, { n: "AQID" }),
   shortx: (o, n) =>
@@ -113,6 +130,9 @@ const keyAnswers = {
 };
 const unreadable = (what) => `the service's response could not be read: ${what}`;
 const KEY_EXPECTED = {
+  otherkid: 'the service\'s response is for "other", not "otherkid"',
+  nonhexversion: (o) => `the service's response has an unexpected id: "${o}/keys/nonhexversion/0123456789abcdef0123456789abcdeg"`,
+  expfar: unreadable("attributes.exp is out of range: 9000000000000000"),
   badmodulus: unreadable("key.n is not base64url"),
   opsnotlist: unreadable("key.key_ops is not a list of strings"),
   nokid: unreadable("the key has no kid"),
@@ -235,12 +255,19 @@ const EXPECTED = {
   status299: [299, "PARSE_ERROR"],
   reset: [undefined, "REQUEST_SEND_ERROR"],
   huge: [200, "PARSE_ERROR"],
+  nonhexversion: [200, "PARSE_ERROR"],
+  shortversion: [200, "PARSE_ERROR"],
+  farfuture: [200, "PARSE_ERROR"],
+  farpast: [200, "PARSE_ERROR"],
+  othername: [200, "PARSE_ERROR"],
 };
+/** Behaviours that answer well, or never: not in EXPECTED. */
+const ANSWERED = new Set(["good", "drip", "stall", "exact", "casename"]);
 
 /** Every malformed answer to `get(name)`: each must reject with `ErrorClass`; returns [statusCode, code] per behaviour. */
 async function outcomes(get, ErrorClass) {
   const out = {};
-  for (const name of Object.keys(behaviours).filter((n) => n !== "good" && n !== "drip")) {
+  for (const name of Object.keys(behaviours).filter((n) => !ANSWERED.has(n))) {
     const err = await get(name).then(
       (k) => assert.fail(`${name}: resolved with ${JSON.stringify(k).slice(0, 80)}`),
       (e) => e,
@@ -264,6 +291,62 @@ test("through the /secrets drop-in, every malformed response is a RestError with
 test("a body that never ends is cut off by timeoutInMs", async () => {
   const err = await client.getKey("drip", { timeoutInMs: 400 }).catch((e) => e);
   assert.ok(err instanceof AbortError, String(err));
+});
+
+test("what the messages say: a version that is not 32 hex digits, a time no Date holds, another object's name", async () => {
+  const messages = {
+    nonhexversion: `the service's response has an unexpected id: "${url}/secrets/nonhexversion/not-a-hex-version-at-all-00000000"`,
+    shortversion: `the service's response has an unexpected id: "${url}/secrets/shortversion/0123abcd"`,
+    farfuture: "the service's response could not be read: attributes.exp is out of range: 9000000000000000",
+    farpast: "the service's response could not be read: attributes.created is out of range: -8640000000001",
+    othername: `the service's response is for "someone-else", not "othername"`,
+  };
+  for (const [name, message] of Object.entries(messages)) {
+    assert.equal((await client.getKey(name).catch((e) => e)).message, message, name);
+    assert.equal((await secrets.getSecret(name).catch((e) => e)).message, message, name);
+  }
+  // Names are compared as the service compares them, without case.
+  assert.equal((await client.getKey("casename")).name, "CaseName");
+  assert.equal((await secrets.getSecret("CASENAME")).name, "CaseName");
+});
+
+test("a valid JSON body of exactly 16 MiB is read", { timeout: 20_000 }, async () => {
+  const key = await client.getKey("exact");
+  assert.equal(key.properties.version, V);
+  assert.ok(key.value.length > (16 << 20) - 200 && /^a+$/.test(key.value));
+});
+
+test("a body that never ends, without timeoutInMs: each try is abandoned after 30 s by default (timers mocked)", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  stalled = false;
+  const patient = new KeyClient(url, async () => "t", { ...options, retryOptions: { maxRetries: 0 } });
+  let settled;
+  patient.getKey("stall").then(
+    (k) => (settled = k),
+    (e) => (settled = e),
+  );
+  const turns = async () => {
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  };
+  while (!stalled) await turns();
+  t.mock.timers.tick(29_999);
+  await turns();
+  assert.equal(settled, undefined, "abandoned before 30 s");
+  t.mock.timers.tick(1);
+  for (let i = 0; i < 100 && settled === undefined; i++) await turns();
+  assert.ok(settled instanceof KeyVaultError, String(settled));
+  assert.equal(settled.code, "REQUEST_SEND_ERROR");
+  assert.match(settled.message, /^GET http:\/\/127\.0\.0\.1:\d+\/secrets\/stall failed: no complete response within 30000 ms \(retryOptions\.tryTimeoutInMs\)$/);
+});
+
+test("an explicit tryTimeoutInMs overrides the default; each abandoned try is retried", async () => {
+  const started = Date.now();
+  const quick = new KeyClient(url, async () => "t", { ...options, retryOptions: { maxRetries: 1, retryDelayInMs: 1, tryTimeoutInMs: 150 } });
+  const err = await quick.getKey("stall").catch((e) => e);
+  const ms = Date.now() - started;
+  assert.equal(err.code, "REQUEST_SEND_ERROR", err.message);
+  assert.match(err.message, /failed: no complete response within 150 ms \(retryOptions\.tryTimeoutInMs\)$/);
+  assert.ok(ms >= 290 && ms < 5000, `two tries of 150 ms took ${ms} ms`);
 });
 
 test("the wasm instance is alive and correct afterwards", async () => {
@@ -338,12 +421,16 @@ test("keys plane: a remote sign, verify or encrypt answered badly is a PARSE_ERR
   await parseErrors(expected, (name) => calls[name][1](keys.getCryptographyClient(name)));
 });
 
-test("accepted, as the official client accepts them: a kid naming another key, an empty signature, empty random bytes", { timeout: 20_000 }, async () => {
-  // The key is what its kid says, whatever name was asked for.
-  const other = await keys.getKey("otherkid");
-  assert.equal(other.name, "other");
-  assert.equal(other.id, `${url}/keys/other/${V}`);
-  assert.equal(other.properties.name, "other");
+test("accepted: a kid naming the key in another case, listings of other names, an empty signature, empty random bytes", { timeout: 20_000 }, async () => {
+  // Names are compared as the service compares them, without case. (A kid naming another key
+  // is refused above, where the official client would take it.)
+  const other = await keys.getKey("casekid");
+  assert.equal(other.name, "CaseKid");
+  assert.equal(other.id, `${url}/keys/CaseKid/${V}`);
+  assert.equal(other.properties.name, "CaseKid");
+  const listed = [];
+  for await (const item of keys.listPropertiesOfKeys()) listed.push(item.name);
+  assert.deepEqual(listed, ["a"], "a listing names what it finds");
   const signed = await new CryptographyClient(`${url}/keys/sign-empty/${V}`, async () => "t", options).sign("RS256", new Uint8Array(32));
   assert.deepEqual(signed.result, new Uint8Array(0));
   try {

@@ -79,9 +79,9 @@ test("installed tarball: ESM import and CJS require in Node", () => {
   // Each entry shows its own names only.
   const names = `console.log(["keyvault-keys-wasm", "keyvault-keys-wasm/keys", "keyvault-keys-wasm/secrets"].map((e) => Object.keys(require(e)).sort().join(",")).join("\\n"))`;
   assert.deepEqual(script(names, "commonjs").trim().split("\n"), [
-    "AbortError,AuthenticationError,KeyClient,KeyVaultError,PollerStoppedError",
-    "CryptographyClient,KeyClient,KnownDeletionRecoveryLevel,KnownEncryptionAlgorithms,KnownKeyCurveNames,KnownKeyExportEncryptionAlgorithm,KnownKeyOperations,KnownKeyTypes,KnownSignatureAlgorithms,RestError,isRestError,logger,parseKeyVaultKeyIdentifier",
-    "KnownContentType,KnownDeletionRecoveryLevel,RestError,SecretClient,isRestError,logger,parseKeyVaultSecretIdentifier",
+    "AbortError,AuthenticationError,KeyClient,KeyVaultError,PollerStoppedError,ready",
+    "CryptographyClient,KeyClient,KnownDeletionRecoveryLevel,KnownEncryptionAlgorithms,KnownKeyCurveNames,KnownKeyExportEncryptionAlgorithm,KnownKeyOperations,KnownKeyTypes,KnownSignatureAlgorithms,RestError,isRestError,logger,parseKeyVaultKeyIdentifier,ready",
+    "KnownContentType,KnownDeletionRecoveryLevel,RestError,SecretClient,isRestError,logger,parseKeyVaultSecretIdentifier,ready",
   ]);
 });
 

@@ -1,11 +1,19 @@
 // Retries that lose nothing, tokens that refresh without blocking and never leak, and the
-// security rules: verified challenges, https, no token after a redirect.
+// security rules: verified challenges, https, no token after a redirect. Failures another try
+// cannot mend end the call at once; a long Retry-After is waited for, capped, not fatal.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { getEventListeners } from "node:events";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inspect } from "node:util";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, mock, test } from "node:test";
+import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { AbortError, AuthenticationError, KeyClient, KeyVaultError } from "keyvault-keys-wasm";
+import { RestError, SecretClient } from "keyvault-keys-wasm/secrets";
 import { emulatorOptions, startEmulator, uniqueName } from "./helpers.mjs";
 
 const CHALLENGE = 'Bearer authorization="https://login.microsoftonline.com/tenant-a", resource="https://vault.azure.net"';
@@ -289,5 +297,233 @@ describe("security", () => {
         assert.ok(!text.includes(value), `value in: ${text}`);
       }
     }
+  });
+});
+
+/** A local server answering with `handler`; counts requests. Closed after the file. */
+async function localServer(handler, make = createServer, options) {
+  const server = options ? make(options, handler) : make(handler);
+  server.requests = 0;
+  server.connections = 0;
+  server.on("request", () => (server.requests += 1));
+  server.on("connection", () => (server.connections += 1));
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  after(() => {
+    server.closeAllConnections?.();
+    server.close();
+  });
+  return server;
+}
+const signedIn = (handler) => (req, res) =>
+  req.headers.authorization ? handler(req, res) : res.writeHead(401, { "www-authenticate": CHALLENGE }).end("{}");
+const tokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+
+/** `call()`'s error, and how long it took; it must reject. */
+async function timedRejection(call) {
+  const started = Date.now();
+  const err = await call().then(
+    (v) => assert.fail(`resolved with ${JSON.stringify(v)?.slice(0, 80)}`),
+    (e) => e,
+  );
+  return { err, ms: Date.now() - started };
+}
+
+describe("failures another try cannot mend end the call at once", () => {
+  // The default retry options throughout: a retried failure would take up to a minute.
+  const HUGE = `Bearer authorization="https://login.microsoftonline.com/t", resource="https://vault.azure.net", pad="${"p".repeat(109_000)}"`;
+
+  test("a 109 KB WWW-Authenticate: the Node transport, an official HttpClient and an httpClient each try once", { timeout: 20_000 }, async () => {
+    const server = await localServer((req, res) => res.writeHead(401, { "www-authenticate": HUGE }).end("{}"));
+    const url = `http://127.0.0.1:${server.address().port}`;
+
+    const node = await timedRejection(() => new KeyClient(url, async () => "t", emulatorOptions).getKey("k"));
+    assert.ok(node.err instanceof KeyVaultError, String(node.err));
+    assert.equal(node.err.code, "REQUEST_SEND_ERROR");
+    assert.match(node.err.message, /^GET http:\/\/127\.0\.0\.1:\d+\/secrets\/k failed: malformed HTTP response: the response head is too large; not retried: the response cannot be read$/);
+    assert.equal(server.requests, 1, "one try");
+
+    const official = await timedRejection(() =>
+      new SecretClient(url, tokenCredential, { ...emulatorOptions, httpClient: createDefaultHttpClient() }).getSecret("k"),
+    );
+    assert.ok(official.err instanceof RestError, String(official.err));
+    assert.equal(official.err.code, "REQUEST_SEND_ERROR");
+    assert.match(official.err.message, /failed: Parse Error: Header overflow; not retried: the response cannot be read$/);
+    assert.equal(server.requests, 2, "one try");
+
+    // An httpClient that hands the header over: refused before it reaches the core.
+    let tries = 0;
+    const httpClient = {
+      async sendRequest() {
+        tries += 1;
+        return { status: 401, headers: { "www-authenticate": HUGE }, bodyAsText: "{}" };
+      },
+    };
+    const given = await timedRejection(() => new KeyClient(url, async () => "t", { ...emulatorOptions, httpClient }).getKey("k"));
+    assert.equal(given.err.code, "REQUEST_SEND_ERROR");
+    assert.match(given.err.message, /failed: the response's www-authenticate header is longer than 16384 characters; not retried: the response cannot be read$/);
+    assert.equal(tries, 1);
+    for (const { ms } of [node, official, given]) assert.ok(ms < 5000, `${ms} ms`);
+  });
+
+  // (node:http and fetch parse the URL first, which drops tabs: they send another page.)
+  test("a same-origin nextLink with a tab: the Node transport never sends the page, and the call fails at once", { timeout: 20_000 }, async () => {
+    const pages = [];
+    const server = await localServer(
+      signedIn((req, res) => {
+        pages.push(req.url);
+        const origin = `http://127.0.0.1:${server.address().port}`;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ value: [{ id: `${origin}/secrets/a` }], nextLink: `${origin}/secrets?api-version=2025-07-01&$skiptoken=a\tb` }));
+      }),
+    );
+    const url = `http://127.0.0.1:${server.address().port}`;
+    const clients = {
+      root: () => new KeyClient(url, async () => "t", emulatorOptions).listPropertiesOfKeys(),
+      secrets: () => new SecretClient(url, tokenCredential, emulatorOptions).listPropertiesOfSecrets(),
+    };
+    for (const [label, list] of Object.entries(clients)) {
+      pages.length = 0;
+      const names = [];
+      const { err, ms } = await timedRejection(async () => {
+        for await (const item of list()) names.push(item.name);
+      });
+      assert.deepEqual(names, ["a"], label);
+      assert.equal(err.code, "REQUEST_SEND_ERROR", `${label}: ${err.message}`);
+      assert.match(err.message, /unescaped characters.*; not retried: the request cannot be sent as built$/is, label);
+      assert.deepEqual(pages, ["/secrets?api-version=2025-07-01"], `${label}: only the first page was sent`);
+      assert.ok(ms < 5000, `${label}: ${ms} ms`);
+    }
+  });
+
+  test("a certificate the client does not trust: one connection, not retried", { timeout: 20_000 }, async (t) => {
+    let dir, key, cert;
+    try {
+      dir = mkdtempSync(join(tmpdir(), "reliability-"));
+      execFileSync(
+        "openssl",
+        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+          "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
+        { stdio: "ignore" },
+      );
+      key = readFileSync(join(dir, "key.pem"));
+      cert = readFileSync(join(dir, "cert.pem"));
+    } catch (e) {
+      return t.skip(`openssl could not make a self-signed certificate (${e.code ?? e.message})`);
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    const server = await localServer((req, res) => res.end("{}"), createHttpsServer, { key, cert });
+    const client = new KeyClient(`https://localhost:${server.address().port}`, async () => "t", { disableChallengeResourceVerification: true });
+    const { err, ms } = await timedRejection(() => client.getKey("k"));
+    assert.equal(err.code, "REQUEST_SEND_ERROR");
+    assert.match(err.message, /self[- ]signed certificate; not retried: the TLS connection cannot be made$/);
+    assert.equal(server.connections, 1, "one connection");
+    assert.ok(ms < 5000, `${ms} ms`);
+  });
+
+  test("the core decides from the error's code: connection failures are retried, the rest are not", async () => {
+    const cases = {
+      ECONNRESET: 3,
+      ECONNREFUSED: 3,
+      ETIMEDOUT: 3,
+      ENOTFOUND: 3,
+      "": 3, // no code: not known to be final
+      HPE_HEADER_OVERFLOW: 1,
+      HPE_INVALID_CONSTANT: 1,
+      ERR_UNESCAPED_CHARACTERS: 1,
+      ERR_INVALID_URL: 1,
+      ERR_INVALID_CHAR: 1,
+      DEPTH_ZERO_SELF_SIGNED_CERT: 1,
+      CERT_HAS_EXPIRED: 1,
+      ERR_TLS_CERT_ALTNAME_INVALID: 1,
+      UNABLE_TO_VERIFY_LEAF_SIGNATURE: 1,
+      ERR_SSL_WRONG_VERSION_NUMBER: 1,
+    };
+    for (const [code, expected] of Object.entries(cases)) {
+      for (const shape of ["own", "cause"]) {
+        // fetch's errors carry the reason in their cause.
+        const error = () => {
+          const own = Object.assign(new Error(`failure ${code}`), code ? { code } : {});
+          return shape === "own" ? own : new TypeError("fetch failed", { cause: own });
+        };
+        const { sent, httpClient } = scripted((r, n) => {
+          if (n === 1) return unauthorized();
+          throw error();
+        });
+        const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { maxRetries: 2, retryDelayInMs: 1 } });
+        const err = await client.getKey("k").catch((e) => e);
+        assert.equal(err.code, "REQUEST_SEND_ERROR", `${code} ${shape}`);
+        assert.equal(sent.length - 1, expected, `${code} (${shape}): tries`);
+        assert.equal(/; not retried: /.test(err.message), expected === 1, `${code} ${shape}: ${err.message}`);
+      }
+    }
+  });
+});
+
+describe("Retry-After", () => {
+  const busy = (retryAfter) => ({ status: 503, headers: { "retry-after": retryAfter }, body: '{"error":{"code":"ServiceUnavailable","message":"busy"}}' });
+
+  test("61 s or 1e9 s is waited for at most maxRetryDelayInMs, then the call is retried", async () => {
+    for (const retryAfter of ["61", "1000000000"]) {
+      const times = [];
+      const { sent, httpClient } = scripted((r, n) => {
+        times.push(Date.now());
+        return n === 1 ? unauthorized() : n === 2 ? busy(retryAfter) : ok();
+      });
+      const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions: { maxRetryDelayInMs: 50 } });
+      assert.equal((await client.getKey("k")).value, "v", retryAfter);
+      assert.equal(sent.length, 3, retryAfter);
+      const waited = times[2] - times[1];
+      assert.ok(waited >= 45 && waited < 2000, `${retryAfter}: waited ${waited} ms`);
+    }
+  });
+
+  test("at full size (timers mocked): 61 s under a 120 s cap waits 61 s; 1e9 s waits 120 s; the defaults wait 60 s", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const cases = [
+      [{ maxRetryDelayInMs: 120_000 }, "61", 61_000],
+      [{ maxRetryDelayInMs: 120_000 }, "1000000000", 120_000],
+      [undefined, "61", 60_000],
+      [undefined, "60", 60_000],
+    ];
+    for (const [retryOptions, retryAfter, wait] of cases) {
+      const label = `${JSON.stringify(retryOptions)} Retry-After ${retryAfter}`;
+      const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : n === 2 ? busy(retryAfter) : ok()));
+      const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions });
+      let settled;
+      const call = client.getKey("k").then(
+        (k) => (settled = k.value),
+        (e) => (settled = e),
+      );
+      const turns = async () => {
+        for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      };
+      await turns();
+      assert.equal(settled, undefined, `${label}: the 503 ended the call: ${settled?.message}`);
+      assert.equal(sent.length, 2, label);
+      t.mock.timers.tick(wait - 1);
+      await turns();
+      assert.equal(sent.length, 2, `${label}: retried before ${wait} ms`);
+      t.mock.timers.tick(1);
+      await turns();
+      await call;
+      assert.equal(settled, "v", label);
+      assert.equal(sent.length, 3, label);
+    }
+  });
+
+  test("maxRetryElapsedTimeInMs: no retry is scheduled once it has passed since the call began", async () => {
+    const tries = async (retryOptions) => {
+      const { sent, httpClient } = scripted((r, n) => (n === 1 ? unauthorized() : { status: 503, headers: { "retry-after-ms": "100" } }));
+      const client = new KeyClient(vault, async () => "t", { httpClient, retryOptions });
+      const err = await client.getKey("k").catch((e) => e);
+      assert.equal(err.statusCode, 503);
+      return sent.length - 1;
+    };
+    // Tries at about 0, 100 and 200 ms: the third is scheduled before 150 ms, a fourth would not be.
+    const bounded = await tries({ maxRetryElapsedTimeInMs: 150 });
+    assert.ok(bounded >= 2 && bounded <= 3, `${bounded} tries`);
+    assert.equal(await tries({ maxRetryElapsedTimeInMs: 0 }), 1, "no retry at all");
+    assert.equal(await tries({ maxRetries: 3 }), 4, "the default budget leaves maxRetries to decide");
   });
 });
