@@ -8,6 +8,9 @@ import { MAX_RESPONSE_BYTES } from "./limits.mjs";
  * body is read as a stream and counted as it arrives: past MAX_RESPONSE_BYTES reading stops and
  * the stream is cancelled.
  */
+/** The code of the error a redirect answer becomes (a response that cannot be used: not retried). */
+export const REDIRECT_REFUSED = "ERR_REDIRECT_REFUSED";
+
 export const fetchHttpClient = {
   async sendRequest(request) {
     const { "user-agent": userAgent, ...headers } = request.headers;
@@ -20,7 +23,10 @@ export const fetchHttpClient = {
       signal: request.abortSignal,
       redirect: "manual",
     });
-    if (response.type === "opaqueredirect") throw new Error("the vault answered with a redirect, which is not followed");
+    if (response.type === "opaqueredirect") {
+      // Final: the same request would be redirected again.
+      throw Object.assign(new Error("the vault answered with a redirect, which is not followed"), { code: REDIRECT_REFUSED });
+    }
     const tooLarge = { status: response.status, headers: response.headers, bodyAsText: "", bodyTooLarge: true };
     const declared = Number(response.headers.get("content-length"));
     if (declared > MAX_RESPONSE_BYTES) {

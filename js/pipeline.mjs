@@ -39,8 +39,24 @@ const S = 83, T = 84, W = 87, D = 68;
 
 /** A thrown value's message, shortened. */
 function messageOf(e) {
-  const m = e !== null && typeof e === "object" && typeof e.message === "string" ? e.message : typeof e === "string" ? e : "unknown error";
-  return shorten(m);
+  return shorten(textOf(e));
+}
+
+function textOf(e) {
+  return e !== null && typeof e === "object" && typeof e.message === "string" ? e.message : typeof e === "string" ? e : "unknown error";
+}
+
+/**
+ * A credential's message, as far as its first sentence ends (credentials put the reason
+ * first, and never a token), never cut inside a word; at most 600 characters.
+ */
+function sentenceOf(e) {
+  const text = textOf(e).replace(/\s+/g, " ").trim();
+  const end = /[.!?](?=\s|$)/.exec(text);
+  const sentence = end ? text.slice(0, end.index + 1) : text;
+  if (sentence.length <= 600) return sentence;
+  const cut = sentence.lastIndexOf(" ", 600);
+  return `${sentence.slice(0, cut > 0 ? cut : 600)}...`;
 }
 
 /** A response header, from a plain object of lower-case names or a `Headers`-like `get`. */
@@ -56,11 +72,14 @@ const CORE_HEADERS = ["www-authenticate", "retry-after", "retry-after-ms", "x-ms
 /**
  * Why a request got no response, as the core takes it (`failed` in src/wasm/mod.rs): 0 the
  * connection failed, or the error is not one this knows (another try may succeed); 1 the
- * request cannot be sent as built; 2 the response cannot be read; 3 the TLS handshake failed.
+ * request cannot be sent as built; 2 the response cannot be read; 3 the TLS handshake failed;
+ * 4 the host name was not resolved (the core retries that once at most).
  * Read from the error's `code` (Node, undici, `@azure/core-rest-pipeline`'s RestError) or its
  * cause's (fetch's "fetch failed" TypeError).
  */
-const CONNECTION = 0, REQUEST = 1, RESPONSE = 2, TLS = 3;
+const CONNECTION = 0, REQUEST = 1, RESPONSE = 2, TLS = 3, NAME = 4;
+/** getaddrinfo's failures: no such name, or no answer from the resolver. */
+const NAME_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "EAI_NODATA"]);
 const REQUEST_CODES = new Set([
   "ERR_UNESCAPED_CHARACTERS",
   "ERR_INVALID_URL",
@@ -71,6 +90,8 @@ const REQUEST_CODES = new Set([
   "UND_ERR_INVALID_ARG",
 ]);
 const RESPONSE_CODES = new Set([
+  // A redirect the browser transport refused to follow (js/fetch.mjs).
+  "ERR_REDIRECT_REFUSED",
   "ERR_MALFORMED_RESPONSE",
   "UND_ERR_HEADERS_OVERFLOW",
   "UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE",
@@ -83,6 +104,7 @@ const TLS_CODE =
 function kindOfCode(code) {
   if (typeof code !== "string") return undefined;
   if (REQUEST_CODES.has(code)) return REQUEST;
+  if (NAME_CODES.has(code)) return NAME;
   // llhttp's parse errors (node:http): HPE_HEADER_OVERFLOW, HPE_INVALID_CONSTANT, ...
   if (RESPONSE_CODES.has(code) || code.startsWith("HPE_")) return RESPONSE;
   if (TLS_CODE.test(code)) return TLS;
@@ -326,9 +348,14 @@ export class Pipeline {
         // fetch's TypeError says only "fetch failed"; the reason is in its cause.
         const cause = failure?.cause !== null && typeof failure?.cause === "object" ? ` (${messageOf(failure.cause)})` : "";
         // The core says whether it was final at once (P) or the retries ran out (T).
-        const why = action[2] === "P" ? FINAL[failureKind(failure)] : undefined;
+        const kind = failureKind(failure);
+        const why = action[2] === "P" ? FINAL[kind] : undefined;
         const final = why === undefined ? "" : `; not retried: ${why}`;
-        const text = `${request.method} ${request.url.split("?")[0]} failed: ${messageOf(failure)}${cause}${final}`;
+        const url = request.url.split("?")[0];
+        const text =
+          kind === NAME
+            ? `${request.method} ${url} failed: the vault's host name ${new URL(url).hostname} could not be resolved (${messageOf(failure)}${cause})`
+            : `${request.method} ${url} failed: ${messageOf(failure)}${cause}${final}`;
         return this.#errors("send", text, { request });
       }
       case "A":
@@ -363,10 +390,10 @@ export class Pipeline {
     try {
       answer = this.#credential([scope], options);
     } catch (e) {
-      return Promise.reject(authError(`the credential threw: ${messageOf(e)}`, e));
+      return Promise.reject(authError(`the credential threw: ${sentenceOf(e)}`, e));
     }
     return Promise.resolve(answer).then(accessToken, (e) => {
-      throw authError(`the credential failed to provide a token: ${messageOf(e)}`, e);
+      throw authError(`the credential failed to provide a token: ${sentenceOf(e)}`, e);
     });
   }
 

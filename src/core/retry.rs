@@ -37,9 +37,13 @@ impl Default for RetryOptions {
 /// Why a request got no response, as the host classifies its transport's error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportFailure {
-    /// The connection failed: reset, refused, closed early, timed out, a name not resolved, or
-    /// anything the host cannot classify. Another try may succeed.
+    /// The connection failed: reset, refused, closed early, timed out, or anything the host
+    /// cannot classify. Another try may succeed.
     Connection,
+    /// The vault's host name was not resolved. A resolver that failed for a moment may answer
+    /// on a second try; a name that does not exist never will: one retry at most, so a
+    /// mistyped vault fails within seconds, not after the whole retry budget.
+    Name,
     /// The request could not be sent as built (a character a URL or header cannot carry).
     Request,
     /// The response could not be read: malformed, its head too large, its body over the limit.
@@ -52,7 +56,7 @@ pub enum TransportFailure {
 impl TransportFailure {
     /// Whether another try of the same request can succeed.
     pub fn is_transient(self) -> bool {
-        matches!(self, TransportFailure::Connection)
+        matches!(self, TransportFailure::Connection | TransportFailure::Name)
     }
 }
 
@@ -149,6 +153,7 @@ pub fn delay_before_retry(
         Outcome::Answered(r) if !is_transient(r.status) => return None,
         Outcome::Answered(r) => requested_delay_ms(r, now_ms),
         Outcome::NoResponse(f) if !f.is_transient() => return None,
+        Outcome::NoResponse(TransportFailure::Name) if retry >= 1 => return None,
         Outcome::NoResponse(_) => None,
     };
     Some(
@@ -171,6 +176,15 @@ mod tests {
             retry_after_ms: get("retry-after-ms"),
             x_ms_retry_after_ms: get("x-ms-retry-after-ms"),
         }
+    }
+
+    #[test]
+    fn an_unresolved_name_is_retried_once() {
+        let o = RetryOptions::default();
+        let name = Outcome::NoResponse(TransportFailure::Name);
+        let first = delay_before_retry(&o, 0, name, 0.0, 0.0, 0.5);
+        assert!(first.is_some_and(|ms| ms <= 2_000.0), "{first:?}");
+        assert_eq!(delay_before_retry(&o, 1, name, 1_000.0, 0.0, 0.5), None);
     }
 
     #[test]

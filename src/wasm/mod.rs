@@ -357,12 +357,14 @@ impl Core {
 
     /// The last `S` action of call `id` got no response, for the reason `kind`: 0 the
     /// connection failed (or the host cannot tell), 1 the request could not be sent as built,
-    /// 2 the response could not be read, 3 the TLS handshake failed.
+    /// 2 the response could not be read, 3 the TLS handshake failed, 4 the host name was not
+    /// resolved.
     pub fn failed(&mut self, id: u32, now: f64, kind: u32) -> f64 {
         let failure = match kind {
             1 => TransportFailure::Request,
             2 => TransportFailure::Response,
             3 => TransportFailure::Tls,
+            4 => TransportFailure::Name,
             _ => TransportFailure::Connection,
         };
         self.step(id, |p, call| p.on_transport_failure(call, failure, now))

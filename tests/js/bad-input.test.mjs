@@ -55,7 +55,7 @@ const badKeyOptions = [
 ];
 const badVersions = [
   [42, TypeError], ["", RangeError], ["abc", RangeError], [V + "0", RangeError], ["../../secrets/x/" + V.slice(0, 16), RangeError],
-  ["g".repeat(32), RangeError], [V.slice(0, 31) + "/", RangeError], [{ version: V }, undefined],
+  ["g".repeat(32), RangeError], [V.slice(0, 31) + "/", RangeError], [{ version: V }, TypeError],
 ];
 
 function show(v) {
@@ -72,11 +72,17 @@ function show(v) {
  */
 function cases(api, { emptyIsLatest = false } = {}) {
   const c = [];
-  const add = (label, expected, call) => c.push({ label, expected, call });
-  for (const [name, E] of badNames) {
-    add(`setKey name ${String(name?.toString?.() ?? name).slice(0, 20)}`, E, () => api.set(name, "v"));
-    add(`getKey name ${String(name?.toString?.() ?? name).slice(0, 20)}`, E, () => api.get(name));
-  }
+  const add = (label, expected, call) => {
+    assert.ok(typeof expected === "function", `${label}: no expected error class`);
+    c.push({ label, expected, call });
+  };
+  /** Entries of the tables that are not bad input for this client, by label. */
+  c.skipped = [];
+  // Labels carry the table index: several entries print alike ("a" and new String("a"), long runs of "a").
+  badNames.forEach(([name, E], i) => {
+    add(`setKey name #${i} ${String(name?.toString?.() ?? name).slice(0, 20)}`, E, () => api.set(name, "v"));
+    add(`getKey name #${i} ${String(name?.toString?.() ?? name).slice(0, 20)}`, E, () => api.get(name));
+  });
   for (const name of [undefined, 42, "", "../x", "a/b"]) {
     const E = typeof name === "string" ? RangeError : TypeError;
     add(`updateKeyProperties name ${name}`, E, () => api.update(name, {}));
@@ -88,15 +94,18 @@ function cases(api, { emptyIsLatest = false } = {}) {
     if (api.rotate) add(`rotateKey ${name}`, E, () => api.rotate(name, "v"));
     add(`listPropertiesOfKeyVersions ${name}`, E, () => api.listVersions(name).next());
   }
-  for (const [value, E] of badValues) add(`setKey value ${typeof value}`, E, () => api.set("k", value));
+  badValues.forEach(([value, E], i) => add(`setKey value #${i} ${typeof value}`, E, () => api.set("k", value)));
   for (const [options, E] of badKeyOptions) {
     add(`setKey options ${show(options)}`, E, () => api.set("k", "v", options));
     add(`updateKeyProperties options ${show(options)}`, E, () => api.update("k", V, options));
   }
   for (const [version, E] of badVersions) {
-    if (!E || (emptyIsLatest && version === "")) continue;
-    add(`updateKeyProperties version ${String(version)}`, E, () => api.update("k", version, {}));
-    add(`getKey version ${String(version)}`, E, () => api.get("k", { version }));
+    if (emptyIsLatest && version === "") {
+      c.skipped.push(`updateKeyProperties version ""`, `getKey version ""`);
+      continue;
+    }
+    add(`updateKeyProperties version ${show(version)}`, E, () => api.update("k", version, {}));
+    add(`getKey version ${show(version)}`, E, () => api.get("k", { version }));
   }
   add("getKey options string", TypeError, () => api.get("k", "version"));
   add("updateKeyProperties (name, {}, {})", TypeError, () => api.update("k", {}, {}));
@@ -119,6 +128,27 @@ function cases(api, { emptyIsLatest = false } = {}) {
   add("beginDeleteKey intervalInMs", RangeError, () => api.beginDelete("k", { intervalInMs: -5 }));
   add("beginDeleteKey resumeFrom garbage", TypeError, () => api.beginDelete("k", { resumeFrom: "{" }));
   return c;
+}
+
+/**
+ * How many cases `cases` must make from the tables above: every entry of every table, less
+ * only the skipped ones (a version of "" is the latest for the drop-in), so that no entry can
+ * be dropped silently. Keep in step with `cases`.
+ */
+function expectedCaseCount(api, c) {
+  const rotate = api.rotate ? 1 : 0;
+  return (
+    2 * badNames.length +
+    5 * (7 + rotate) +
+    badValues.length +
+    2 * badKeyOptions.length +
+    2 * badVersions.length - c.skipped.length +
+    2 +
+    2 * 8 +
+    5 +
+    rotate * (2 * 4 + 1) +
+    2
+  );
 }
 
 /** The root KeyClient's methods under the names `cases` uses. */
@@ -182,6 +212,8 @@ const constructorCases = [
 /** Runs every case and constructor case; asserts each is refused and nothing was sent. */
 async function refuseAll(all, Client) {
   await fetch(`${emulator.url}/_emulator/stats`, { method: "DELETE" });
+  const labels = all.map((x) => x.label);
+  assert.deepEqual(labels.filter((l, i) => labels.indexOf(l) !== i), [], "every case has its own label");
   let refused = 0;
   for (const { label, expected, call } of all) {
     let promise;
@@ -200,6 +232,7 @@ async function refuseAll(all, Client) {
     assert.throws(() => new Client(...args), expected, JSON.stringify(args.slice(0, 1)));
     refused += 1;
   }
+  assert.equal(refused, all.length + constructorCases.length, "every case ran");
   assert.ok(refused >= 100, `${refused} cases`);
   const s = await stats();
   assert.equal(s.requests, 0, `requests reached the emulator: ${JSON.stringify(s.byRoute)}`);
@@ -207,12 +240,23 @@ async function refuseAll(all, Client) {
 }
 
 test("at least a hundred bad arguments, each refused before any request", async () => {
-  const refused = await refuseAll(cases(rootApi()), KeyClient);
+  const api = rootApi();
+  const all = cases(api);
+  assert.deepEqual(all.skipped, [], "the root client skips no entry");
+  assert.equal(all.length, expectedCaseCount(api, all), "every table entry makes its cases");
+  const refused = await refuseAll(all, KeyClient);
+  assert.equal(refused, expectedCaseCount(api, all) + constructorCases.length);
   console.log(`# ${refused} bad-argument cases refused, 0 requests sent`);
 });
 
 test("the same through the /secrets drop-in's SecretClient", async () => {
-  const refused = await refuseAll(cases(dropInApi(), { emptyIsLatest: true }), SecretClient);
+  const api = dropInApi();
+  const all = cases(api, { emptyIsLatest: true });
+  // Only the empty version, which the drop-in reads as the latest, as the official client does.
+  assert.deepEqual(all.skipped, [`updateKeyProperties version ""`, `getKey version ""`]);
+  assert.equal(all.length, expectedCaseCount(api, all), "every other table entry makes its cases");
+  const refused = await refuseAll(all, SecretClient);
+  assert.equal(refused, expectedCaseCount(api, all) + constructorCases.length);
   console.log(`# ${refused} bad-argument cases refused by the drop-in, 0 requests sent`);
 });
 

@@ -300,11 +300,31 @@ describe("official SecretClient against injected faults", () => {
       }
 
       // The real service's 429 has no Retry-After, and core-rest-pipeline retries a 429 only
-      // when it has one: the official SDK surfaces it at once.
+      // when it has one: the official SDK surfaces it at once. The emulator's counters say how
+      // many requests the call sent (README.md and emulator/README.md rest on this): exactly
+      // one, although this client would retry up to 20 times.
       await setFaults({ faultRate: 1, faultStatuses: [429] });
+      await fetch(`${faulty.url}/_emulator/stats`, { method: "DELETE" });
       const throttled = await failure(retrying.getSecret("faulty-0"));
       assert.equal(throttled.statusCode, 429);
       assert.equal(throttled.code, "Throttled");
+      const afterThrottle = await (await fetch(`${faulty.url}/_emulator/stats`)).json();
+      assert.deepEqual(
+        { requests: afterThrottle.requests, byRoute: afterThrottle.byRoute, byStatus: afterThrottle.byStatus, faults: afterThrottle.faults },
+        { requests: 1, byRoute: { "GET /secrets/{name}/": 1 }, byStatus: { 429: 1 }, faults: 1 },
+        "the official SDK sent the GET once and did not retry the 429",
+      );
+
+      // (The official SDK reads the latest version as `GET /secrets/{name}/`.) The same 429 with
+      // Retry-After is retried by the official SDK (maxRetries 1: two tries),
+      // so the count of one above is the SDK's choice, not a limit of this setup.
+      await setFaults({ retryAfter: 1 });
+      await fetch(`${faulty.url}/_emulator/stats`, { method: "DELETE" });
+      const fewRetries = new SecretClient(faulty.url, credential, { ...emulatorOptions, retryOptions: { maxRetries: 1 } });
+      const withRetryAfter = await failure(fewRetries.getSecret("faulty-0"));
+      assert.equal(withRetryAfter.statusCode, 429);
+      const retried = await (await fetch(`${faulty.url}/_emulator/stats`)).json();
+      assert.deepEqual([retried.requests, retried.byStatus], [2, { 429: 2 }], `a 429 with Retry-After is retried: ${JSON.stringify(retried)}`);
     } finally {
       await faulty.stop();
     }

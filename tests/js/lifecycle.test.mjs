@@ -10,9 +10,13 @@ const VISIBILITY_DELAY_MS = 1200;
 let emulator, client;
 /** Requests the client sent, as "METHOD /path" (through a counting fetch transport). */
 const sent = [];
+/** The bodies of the PUTs the client sent, parsed, in order. */
+const putBodies = [];
 const countingHttpClient = {
   async sendRequest(request) {
     sent.push(`${request.method} ${new URL(request.url).pathname}`);
+    // (The first request of a client is the challenge probe, sent without its body.)
+    if (request.method === "PUT" && request.body !== undefined) putBodies.push(JSON.parse(request.body));
     const res = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
@@ -232,18 +236,39 @@ describe("rotation without Event Grid", () => {
     const name = uniqueName("rotate");
     const first = await client.setKey(name, "secret-1", { contentType: "text/plain", tags: { owner: "ops" } });
     const before = Date.now();
+    putBodies.length = 0;
     const rotated = await client.rotateKey(name, (current) => current.value.replace("1", "2"), { expiresIn: "P90D" });
     assert.equal(rotated.value, "secret-2");
     assert.notEqual(rotated.properties.version, first.properties.version);
     assert.equal(rotated.properties.contentType, "text/plain");
     assert.deepEqual(rotated.properties.tags, { owner: "ops" });
+    // A version rotateKey can read is enabled (reading a disabled one is a 403, below), and a
+    // new version is enabled by default: `enabled` carried forward shows only on the wire, as
+    // the PUT's explicit attributes.enabled, which a PUT without it would not have.
     assert.equal(rotated.properties.enabled, true);
+    assert.equal(putBodies.length, 1);
+    assert.equal(putBodies[0].attributes?.enabled, true, JSON.stringify(putBodies[0]));
+    assert.equal(putBodies[0].contentType, "text/plain");
+    assert.deepEqual(putBodies[0].tags, { owner: "ops" });
     const expected = before + 90 * 86_400_000;
     assert.ok(Math.abs(rotated.properties.expiresOn - expected) < 5_000, String(rotated.properties.expiresOn));
 
     const again = await client.rotateKey(name, "secret-3");
     assert.equal(again.properties.expiresOn, undefined, "no expiresIn: no expiry");
     assert.deepEqual(again.properties.tags, { owner: "ops" });
+  });
+
+  test("rotateKey of a key whose latest version is disabled: the service's 403 from the read, and no new version", async () => {
+    const name = uniqueName("rotate-disabled");
+    const first = await client.setKey(name, "secret-1", { contentType: "text/plain", tags: { owner: "ops" } });
+    await client.updateKeyProperties(name, first.properties.version, { enabled: false });
+    sent.length = 0;
+    const err = await client.rotateKey(name, "secret-2").catch((e) => e);
+    assert.ok(err instanceof KeyVaultError, String(err));
+    assert.deepEqual([err.statusCode, err.code], [403, "Forbidden"]);
+    assert.deepEqual(sent, [`GET /secrets/${name}`], "only the read of the current version was sent");
+    const versions = await collect(client.listPropertiesOfKeyVersions(name));
+    assert.deepEqual(versions.map((p) => [p.version, p.enabled]), [[first.properties.version, false]]);
   });
 
   test("rotateKey refuses bad arguments before any request", async () => {

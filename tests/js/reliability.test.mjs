@@ -421,12 +421,14 @@ describe("failures another try cannot mend end the call at once", () => {
     assert.ok(ms < 5000, `${ms} ms`);
   });
 
-  test("the core decides from the error's code: connection failures are retried, the rest are not", async () => {
+  test("the core decides from the error's code: connection failures are retried, an unresolved name once, the rest not", async () => {
     const cases = {
       ECONNRESET: 3,
       ECONNREFUSED: 3,
       ETIMEDOUT: 3,
-      ENOTFOUND: 3,
+      // A name not resolved: one retry at most, then it names the host.
+      ENOTFOUND: 2,
+      EAI_AGAIN: 2,
       "": 3, // no code: not known to be final
       HPE_HEADER_OVERFLOW: 1,
       HPE_INVALID_CONSTANT: 1,
@@ -455,6 +457,7 @@ describe("failures another try cannot mend end the call at once", () => {
         assert.equal(err.code, "REQUEST_SEND_ERROR", `${code} ${shape}`);
         assert.equal(sent.length - 1, expected, `${code} (${shape}): tries`);
         assert.equal(/; not retried: /.test(err.message), expected === 1, `${code} ${shape}: ${err.message}`);
+        if (expected === 2) assert.match(err.message, /the vault's host name [^ ]+ could not be resolved/, err.message);
       }
     }
   });
@@ -525,5 +528,30 @@ describe("Retry-After", () => {
     assert.ok(bounded >= 2 && bounded <= 3, `${bounded} tries`);
     assert.equal(await tries({ maxRetryElapsedTimeInMs: 0 }), 1, "no retry at all");
     assert.equal(await tries({ maxRetries: 3 }), 4, "the default budget leaves maxRetries to decide");
+  });
+});
+
+describe("errors users read", () => {
+  test("a vault host that does not resolve fails within seconds, naming the host (one retry at most)", async () => {
+    // `.invalid` never resolves (RFC 2606): the real resolver answers, through the Node transport.
+    const client = new KeyClient("https://no-such-vault.invalid", async () => "t");
+    const started = Date.now();
+    const err = await client.getKey("k").catch((e) => e);
+    const ms = Date.now() - started;
+    assert.ok(err instanceof KeyVaultError, String(err));
+    assert.equal(err.code, "REQUEST_SEND_ERROR");
+    assert.match(err.message, /^GET https:\/\/no-such-vault\.invalid\/secrets\/k failed: the vault's host name no-such-vault\.invalid could not be resolved \(/);
+    assert.ok(ms < 5_000, `${ms} ms`);
+  });
+
+  test("a credential's message is kept to the end of its first sentence, never cut inside a word", async () => {
+    const first =
+      "ClientSecretCredential authentication failed: the client secret of app '00000000-0000-0000-0000-000000000000' is not valid in tenant 72f988bf-86f1-41af-91ab-2d7cd011db47.";
+    const rest = " Trace ID: 1234. Correlation ID: 5678. Timestamp: 2026-11-30 10:00:00Z";
+    const { httpClient } = scripted(() => unauthorized());
+    const client = new KeyClient(vault, { getToken: async () => Promise.reject(new Error(first + rest)) }, { httpClient });
+    const err = await client.getKey("k").catch((e) => e);
+    assert.ok(err instanceof AuthenticationError, String(err));
+    assert.equal(err.message, `the credential failed to provide a token: ${first}`);
   });
 });
