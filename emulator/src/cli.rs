@@ -6,6 +6,7 @@
 //!                   [--recoverable-days N] [--delete-visibility-delay-ms N]
 //!                   [--recover-visibility-delay-ms N] [--purge-delay-ms N] [--require-token T]
 //!                   [--event-webhook URL]... [--event-retry-delay-ms N] [--event-max-attempts N]
+//!                   [--header-timeout-ms N] [--idle-timeout-ms N] [--max-connections N]
 //! ```
 
 use std::fmt;
@@ -43,6 +44,14 @@ Options:
   --event-retry-delay-ms N          first wait before retrying a failed delivery; doubled up to
                                     30 s [default: 1000]
   --event-max-attempts N            delivery attempts per event and webhook, 1..30 [default: 30]
+  --header-timeout-ms N             close a connection whose request (line, headers and body)
+                                    is not complete N ms after its first byte [default: 10000]
+  --idle-timeout-ms N               close a connection that starts no request for N ms
+                                    (before its first one and between keep-alive requests)
+                                    [default: 60000]
+  --max-connections N               open connections at most; over it the longest-idle one is
+                                    closed. Lowered to leave 32 descriptors free under the
+                                    open-file limit [default: 1024]
   -h, --help                        print this help
   -V, --version                     print the version
 
@@ -142,6 +151,19 @@ where
                 }
                 config.events.max_attempts = attempts;
             }
+            "--header-timeout-ms" => {
+                config.connections.header_timeout = positive_millis(&flag, &value()?)?;
+            }
+            "--idle-timeout-ms" => {
+                config.connections.idle_timeout = positive_millis(&flag, &value()?)?;
+            }
+            "--max-connections" => {
+                let max: usize = number(&flag, &value()?)?;
+                if max == 0 {
+                    return Err(CliError(format!("{flag} must be at least 1")));
+                }
+                config.connections.max_connections = max;
+            }
             _ => return Err(CliError(format!("unknown argument '{flag}'"))),
         }
     }
@@ -172,6 +194,15 @@ fn rate(flag: &str, text: &str) -> Result<f64, CliError> {
 
 fn millis(flag: &str, text: &str) -> Result<Duration, CliError> {
     Ok(Duration::from_millis(number(flag, text)?))
+}
+
+fn positive_millis(flag: &str, text: &str) -> Result<Duration, CliError> {
+    let millis = self::millis(flag, text)?;
+    if millis.is_zero() {
+        Err(CliError(format!("{flag} must be at least 1")))
+    } else {
+        Ok(millis)
+    }
 }
 
 fn statuses(text: &str) -> Result<Vec<u16>, CliError> {
@@ -270,6 +301,19 @@ mod tests {
         );
         assert_eq!(events.retry_delay, Duration::from_millis(20));
         assert_eq!(events.max_attempts, 3);
+        let Ok(Command::Run(options)) = run(&[
+            "--header-timeout-ms",
+            "1500",
+            "--idle-timeout-ms=2500",
+            "--max-connections",
+            "7",
+        ]) else {
+            panic!("expected Run");
+        };
+        let connections = options.config.connections;
+        assert_eq!(connections.header_timeout, Duration::from_millis(1500));
+        assert_eq!(connections.idle_timeout, Duration::from_millis(2500));
+        assert_eq!(connections.max_connections, 7);
     }
 
     #[test]
@@ -291,6 +335,9 @@ mod tests {
             &["--event-webhook", "not a url"],
             &["--event-max-attempts", "0"],
             &["--event-max-attempts", "31"],
+            &["--header-timeout-ms", "0"],
+            &["--idle-timeout-ms", "x"],
+            &["--max-connections", "0"],
             &["--bogus"],
         ] {
             assert!(run(args).is_err(), "{args:?}");

@@ -142,6 +142,21 @@ impl ApiError {
         )
     }
 
+    /// 400 for a clock move (`POST /_emulator/clock`) that would leave `min..=max`.
+    pub fn clock_out_of_range(target: Option<i64>, (min, max): (i64, i64)) -> Self {
+        let target = match target {
+            Some(t) => format!("it would read {t} (Unix seconds)"),
+            None => "it would read a time beyond 64-bit Unix seconds".to_owned(),
+        };
+        Self::bad_parameter(format!(
+            "The clock cannot be moved there: {target}. It must stay between {} and {} \
+             ({min} … {max} Unix seconds), so that every date it produces, a scheduledPurgeDate \
+             included, is within years 1 to 9999.",
+            iso_time(min),
+            iso_time(max),
+        ))
+    }
+
     /// 403 for an operation on a disabled version (`SecretDisabled` / `KeyDisabled`).
     pub fn disabled(kind: Object, operation: &str) -> Self {
         ApiError {
@@ -187,12 +202,19 @@ impl ApiError {
         )
     }
 
-    /// 413 for a body over [`MAX_BODY_BYTES`].
-    pub fn body_too_large() -> Self {
+    /// 413 for a body over `limit` bytes ([`MAX_BODY_BYTES`], or the restore routes' larger
+    /// limit).
+    pub fn body_too_large(limit: usize) -> Self {
+        let mib = limit >> 20;
+        let size = if mib > 0 && mib << 20 == limit {
+            format!("{mib} MiB ({limit} bytes)")
+        } else {
+            format!("{limit} bytes")
+        };
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "RequestEntityTooLarge",
-            format!("The request body is larger than the maximum of {MAX_BODY_BYTES} bytes."),
+            format!("The request body is larger than the maximum of {size}."),
         )
     }
 
@@ -223,6 +245,18 @@ impl ApiError {
         // Serializing plain strings into a String cannot fail.
         serde_json::to_string(&envelope).unwrap_or_default()
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time.
+fn iso_time(secs: i64) -> String {
+    let (y, m, d) = crate::duration::civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
 }
 
 impl IntoResponse for ApiError {

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, MAX_BODY_BYTES};
 use crate::http::AppState;
 use crate::model;
 use crate::plane::Object;
@@ -113,11 +113,20 @@ impl FromRequestParts<AppState> for VaultBase {
     }
 }
 
-/// The request body, or the error for one that could not be read.
+/// The request body, or the error for one that could not be read (413 over
+/// [`MAX_BODY_BYTES`]).
 pub fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    read_body_limited(body, MAX_BODY_BYTES)
+}
+
+/// The request body of a route whose body limit is `limit` (the 413 names it).
+pub fn read_body_limited(
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::body_too_large()
+            ApiError::body_too_large(limit)
         } else {
             ApiError::bad_parameter("The request body could not be read.")
         }

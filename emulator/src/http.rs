@@ -103,6 +103,8 @@ pub struct Shared {
     pub settings: Settings,
     /// `host:port` the server listens on; ids use it when a request has no `Host` header.
     pub listen_authority: String,
+    /// The open connections, their timeouts and cap.
+    pub connections: Arc<crate::connections::Connections>,
 }
 
 /// The handlers' state: one `Arc`, so the per-request clones axum makes stay cheap.

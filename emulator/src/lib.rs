@@ -7,6 +7,7 @@
 
 mod backup;
 pub mod cli;
+pub mod connections;
 pub mod crypto;
 mod duration;
 mod error;
@@ -41,6 +42,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower_service::Service;
 
+pub use connections::ConnectionConfig;
 pub use error::{ApiError, MAX_BODY_BYTES};
 pub use events::EventConfig;
 pub use faults::FaultConfig;
@@ -66,6 +68,8 @@ pub struct Config {
     pub require_token: Option<String>,
     /// Where to deliver Key Vault events (`--event-webhook`) and how.
     pub events: EventConfig,
+    /// Header and idle timeouts, and the cap on open connections.
+    pub connections: ConnectionConfig,
 }
 
 impl Default for Config {
@@ -79,6 +83,7 @@ impl Default for Config {
             faults: FaultConfig::default(),
             require_token: None,
             events: EventConfig::default(),
+            connections: ConnectionConfig::default(),
         }
     }
 }
@@ -91,13 +96,24 @@ pub struct Server {
     state: http::AppState,
 }
 
-/// Opens the database (if any), binds the listener and sets up the vault.
+/// Opens the database (if any), binds the listener and sets up the vault. The error says
+/// which of the two failed: `cannot open the data file PATH: …` or `cannot listen on
+/// HOST:PORT: …`.
 pub async fn bind(config: Config) -> io::Result<Server> {
     let store = match &config.data {
         None => Store::new(config.store.clone()),
-        Some(path) => Store::open(config.store.clone(), path).map_err(io::Error::other)?,
+        Some(path) => Store::open(config.store.clone(), path).map_err(|e| {
+            io::Error::other(format!("cannot open the data file {}: {e}", path.display()))
+        })?,
     };
-    let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let listener = TcpListener::bind((config.host.as_str(), config.port))
+        .await
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot listen on {}:{}: {e}", config.host, config.port),
+            )
+        })?;
     let local_addr = listener.local_addr()?;
     let store = Arc::new(store);
     let events = events::Events::new(EventConfig {
@@ -116,6 +132,7 @@ pub async fn bind(config: Config) -> io::Result<Server> {
             require_token: config.require_token,
         },
         listen_authority: local_addr.to_string(),
+        connections: connections::Connections::new(config.connections),
     }));
     Ok(Server {
         listener,
@@ -140,8 +157,11 @@ impl Server {
         self.state.store.clone()
     }
 
-    /// Serves HTTP/1.1 (keep-alive) until `shutdown` completes, then stops accepting, closes
-    /// idle connections and waits for in-flight requests.
+    /// Serves HTTP/1.1 (keep-alive) until `shutdown` completes, then stops accepting (new
+    /// connections are refused), closes idle connections and waits for in-flight requests.
+    ///
+    /// Every connection has the header and idle timeouts of [`ConnectionConfig`], and open
+    /// connections are capped (see [`connections`]).
     ///
     /// hyper is driven directly (rather than through `axum::serve`) so that a request can end
     /// its connection without any response: `--drop-rate`.
@@ -150,17 +170,27 @@ impl Server {
         F: Future<Output = ()> + Send + 'static,
     {
         self.state.lifecycle.start(self.state.clone());
+        let connections = self.state.connections.clone();
         let app = http::router(self.state);
         let graceful = GracefulShutdown::new();
         tokio::pin!(shutdown);
         loop {
+            // At the cap with every connection busy: leave new ones in the backlog.
+            if !connections.has_room() {
+                tokio::select! {
+                    () = connections.changed() => continue,
+                    () = &mut shutdown => break,
+                }
+            }
             let tcp = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
                     Ok((tcp, _)) => tcp,
                     Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
+                        // Out of file descriptors and the like: make room, and back off
+                        // instead of spinning.
                         if !is_connection_error(&e) {
-                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            connections.evict_one();
+                            tokio::time::sleep(Duration::from_millis(10)).await;
                         }
                         continue;
                     }
@@ -169,14 +199,25 @@ impl Server {
             };
             // Small request/response pairs: don't let Nagle delay them.
             let _ = tcp.set_nodelay(true);
+            let registered = connections.register(tcp);
+            if registered.evicted {
+                // Let the evicted connection close its socket before the next accept.
+                tokio::task::yield_now().await;
+            }
+            let activity = registered.activity.clone();
             let app = app.clone();
             let service = hyper::service::service_fn(move |request: Request<Incoming>| {
                 let mut app = app.clone();
+                let activity = activity.clone();
+                activity.request_started(!hyper::body::Body::is_end_stream(request.body()));
+                let request =
+                    request.map(|body| connections::TrackedBody::new(body, activity.clone()));
                 async move {
                     let response = match app.call(request).await {
                         Ok(response) => response,
                         Err(never) => match never {},
                     };
+                    activity.request_done();
                     if response
                         .extensions()
                         .get::<http::DropConnection>()
@@ -189,12 +230,16 @@ impl Server {
                     }
                 }
             });
+            let io = TokioIo::new(registered.io);
             let connection = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
-                .serve_connection(TokioIo::new(tcp), service);
+                .serve_connection(io, service);
             let connection = graceful.watch(connection);
+            let (supervised, guard) = registered.ticket.supervise(connection);
             tokio::spawn(async move {
-                let _ = connection.await;
+                // Timed out or evicted: dropping the connection closes the socket.
+                let _ = supervised.await;
+                drop(guard);
             });
         }
         drop(self.listener);

@@ -48,10 +48,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: keyvault_emulator::Config) -> std::io::Result<()> {
-    let host = config.host.clone();
-    let server = keyvault_emulator::bind(config)
-        .await
-        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {host}: {e}")))?;
+    // The error names what failed: the data file or the listening address.
+    let server = keyvault_emulator::bind(config).await?;
     {
         // A reader that went away must not kill the server, so write errors are ignored.
         let mut stdout = std::io::stdout().lock();

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `GET` | `/_emulator/config` | → every setting, the clock and the fault settings |
 //! | `GET`, `PUT` | `/_emulator/faults` | `{faultRate?, faultStatuses?, retryAfter?, dropRate?, seed?}` → the new fault settings |
-//! | `GET`, `POST` | `/_emulator/clock` | `{advanceSeconds}` → `{now, offsetSeconds}` |
+//! | `GET`, `POST` | `/_emulator/clock` | `{advanceSeconds}` → `{now, offsetSeconds}`; a move that would leave [`Store::clock_range`](crate::store::Store::clock_range) → 400 |
 //! | `GET`, `DELETE` | `/_emulator/stats` | → the counters (`DELETE` zeroes them) |
 //! | `POST` | `/_emulator/reset` | → empties the vault, zeroes the counters, clears the event log (faults and clock stay) |
 //! | `GET` | `/_emulator/events` | → the last events raised (as sent) and each webhook's delivery counters |
@@ -44,6 +44,9 @@ pub fn routes() -> Router<AppState> {
 fn storage(e: StoreError) -> ApiError {
     match e {
         StoreError::Storage(detail) => ApiError::storage(&detail),
+        StoreError::ClockOutOfRange { target, range } => {
+            ApiError::clock_out_of_range(target, range)
+        }
         other => ApiError::storage(&format!("{other:?}")),
     }
 }
@@ -69,6 +72,7 @@ async fn config(State(state): State<AppState>) -> Response {
         "requireToken": state.settings.require_token.is_some(),
         "faults": state.faults.config(),
         "clock": clock_json(&state),
+        "connections": state.connections.snapshot(),
         "apiVersions": crate::http::STABLE_API_VERSIONS,
     });
     json(body.to_string())

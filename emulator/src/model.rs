@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::store::{NewSecret, SecretPatch, Tags};
+use crate::store::{NewSecret, SecretPatch, SecretVersion, Tags};
 
 /// "25 KB" (About secrets) read as 25 × 1024 bytes.
 pub const MAX_VALUE_BYTES: usize = 25 * 1024;
@@ -94,6 +94,36 @@ pub fn parse_update(body: &[u8]) -> Result<SecretPatch, ApiError> {
         not_before: attributes.nbf,
         expires: attributes.exp,
     })
+}
+
+/// Checks a secret version a restore would store, as `PUT` and `PATCH` check theirs.
+pub fn check_restored_secret(v: &SecretVersion) -> Result<(), ApiError> {
+    if v.value.len() > MAX_VALUE_BYTES {
+        return Err(ApiError::bad_parameter(format!(
+            "The secret value is {} bytes long; the maximum is {MAX_VALUE_BYTES} bytes.",
+            v.value.len()
+        )));
+    }
+    let attributes = Attributes {
+        enabled: Some(v.enabled),
+        nbf: v.not_before,
+        exp: v.expires,
+    };
+    validate_properties(v.content_type.as_deref(), v.tags.as_ref(), &attributes)?;
+    validate_times(v.created, v.updated)
+}
+
+/// Checks the `created` and `updated` of a restored version: dates of years 1 to 9999, like
+/// every date the emulator writes.
+pub fn validate_times(created: i64, updated: i64) -> Result<(), ApiError> {
+    for (field, t) in [("created", created), ("updated", updated)] {
+        if !(MIN_UNIX_TIME..=MAX_UNIX_TIME).contains(&t) {
+            return Err(ApiError::bad_parameter(format!(
+                "The attribute '{field}' is out of range: {t}."
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Checks an object name: `[0-9a-zA-Z-]{1,127}`.

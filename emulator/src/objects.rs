@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::backup;
 use crate::error::ApiError;
-use crate::extract::{json, read_body, ObjectPath, VaultBase};
-use crate::http::AppState;
+use crate::extract::{json, read_body_limited, ObjectPath, VaultBase};
+use crate::http::{AppState, MAX_BACKUP_BODY_BYTES};
 use crate::model::parse_json;
 use crate::paging::{self, Kind};
 use crate::plane::Object;
@@ -37,6 +37,10 @@ pub trait Served: Stored + Serialize + DeserializeOwned {
     fn list(vault: &Vault, items: &[Record<Self>], versioned: bool, next: Option<&str>) -> String;
     /// A page of deleted items.
     fn deleted_list(vault: &Vault, items: &[DeletedRecord<Self>], next: Option<&str>) -> String;
+    /// Checks a version a restore would store against the limits its create/set path enforces.
+    fn check_restored(&self) -> Result<(), ApiError>;
+    /// Checks the object's own data a restore would store.
+    fn check_restored_meta(meta: &Self::Meta) -> Result<(), ApiError>;
 }
 
 /// The HTTP error for a store failure on object `name`; `not_found` words the 404.
@@ -53,6 +57,9 @@ pub fn store_error(
         StoreError::BeingRecovered => ApiError::being_recovered(kind, name),
         StoreError::AlreadyExists => ApiError::already_exists(kind, name),
         StoreError::Storage(detail) => ApiError::storage(&detail),
+        StoreError::ClockOutOfRange { target, range } => {
+            ApiError::clock_out_of_range(target, range)
+        }
     }
 }
 
@@ -152,7 +159,7 @@ pub async fn backup<V: Served>(
         .store
         .backup::<V>(&path.name)
         .map_err(live_error::<V>(&path))?;
-    let body = serde_json::json!({ "value": backup::encode(V::BACKUP_PREFIX, &backup) });
+    let body = serde_json::json!({ "value": backup::encode(state.store.backup_key(), &backup) });
     Ok(json(body.to_string()))
 }
 
@@ -169,11 +176,11 @@ pub async fn restore<V: Served>(
     base: VaultBase,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let params: RestoreParameters = parse_json(&read_body(body)?)?;
+    let params: RestoreParameters = parse_json(&read_body_limited(body, MAX_BACKUP_BODY_BYTES)?)?;
     let blob = params
         .value
         .ok_or_else(|| ApiError::bad_parameter("The parameter 'value' is required."))?;
-    let backup = backup::decode::<V>(V::BACKUP_PREFIX, &blob)?;
+    let backup = backup::decode::<V>(state.store.backup_key(), &blob)?;
     let name = backup.name.clone();
     let record = state.store.restore(backup).map_err(|e| {
         store_error(V::OBJECT, e, &name, || {

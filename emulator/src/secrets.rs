@@ -37,6 +37,14 @@ impl Served for SecretVersion {
     fn deleted_list(vault: &Vault, items: &[DeletedRecord<Self>], next: Option<&str>) -> String {
         vault.deleted_list(items, next)
     }
+
+    fn check_restored(&self) -> Result<(), ApiError> {
+        model::check_restored_secret(self)
+    }
+
+    fn check_restored_meta(_meta: &()) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 /// `PUT /secrets/{name}`: a new version, which becomes the latest. A soft-deleted name is a

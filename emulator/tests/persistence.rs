@@ -449,7 +449,7 @@ mod keys {
     ";
 
     #[test]
-    fn a_secrets_only_database_opens_and_gains_the_keys_tables() {
+    fn a_secrets_only_database_opens_and_gains_the_keys_and_settings_tables() {
         let (dir, db) = temp_db("schema-v1");
         {
             let conn = rusqlite::Connection::open(&db).expect("open");
@@ -497,7 +497,7 @@ mod keys {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .expect("user_version");
-        assert_eq!(version, 2);
+        assert_eq!(version, 3);
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .unwrap()
@@ -505,7 +505,10 @@ mod keys {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(tables, ["key_versions", "keys", "secrets", "versions"]);
+        assert_eq!(
+            tables,
+            ["key_versions", "keys", "secrets", "settings", "versions"]
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -45,6 +45,14 @@ impl Served for KeyVersion {
     fn deleted_list(vault: &Vault, items: &[DeletedRecord<Self>], next: Option<&str>) -> String {
         vault.deleted_key_list(items, next)
     }
+
+    fn check_restored(&self) -> Result<(), ApiError> {
+        model::check_restored_key(self)
+    }
+
+    fn check_restored_meta(meta: &KeyMeta) -> Result<(), ApiError> {
+        model::check_restored_meta(meta)
+    }
 }
 
 type K = KeyVersion;

@@ -10,8 +10,8 @@ use serde_json::Value;
 use crate::crypto::{b64url_decode, CryptoError, Curve, JsonWebKey, KeyType, KEY_OPS};
 use crate::duration;
 use crate::error::ApiError;
-use crate::model::{parse_json, validate_properties, Attributes};
-use crate::store::{LifetimeAction, ReleasePolicy, Tags};
+use crate::model::{parse_json, validate_properties, validate_times, Attributes};
+use crate::store::{KeyMeta, KeyVersion, LifetimeAction, ReleasePolicy, Tags};
 
 /// The service's default `contentType` of a release policy.
 const RELEASE_POLICY_CONTENT_TYPE: &str = "application/json; charset=utf-8";
@@ -444,6 +444,57 @@ pub fn parse_policy(body: &[u8]) -> Result<(Vec<LifetimeAction>, Option<String>)
         actions.push(default_notify());
     }
     Ok((actions, expiry_time))
+}
+
+/// Checks a key version a restore would store, as create, import and update check theirs
+/// (the key material itself was checked when the version was read).
+pub fn check_restored_key(v: &KeyVersion) -> Result<(), ApiError> {
+    let attributes = Attributes {
+        enabled: Some(v.enabled),
+        nbf: v.not_before,
+        exp: v.expires,
+    };
+    validate_properties(None, v.tags.as_ref(), &attributes)?;
+    if let Some(bad) = v.key_ops.iter().find(|op| !KEY_OPS.contains(&op.as_str())) {
+        return Err(ApiError::bad_parameter(format!(
+            "Invalid key_ops value: {bad}"
+        )));
+    }
+    if let Some(policy) = &v.release_policy {
+        release_policy_of(ReleasePolicyIn {
+            content_type: Some(policy.content_type.clone()),
+            immutable: Some(policy.immutable),
+            data: Some(policy.data.clone()),
+        })?;
+    }
+    if let Some(crv) = &v.rsa_crv {
+        Curve::parse(crv)?;
+    }
+    validate_times(v.created, v.updated)
+}
+
+/// Checks a rotation policy a restore would store, as `PUT .../rotationpolicy` checks one.
+pub fn check_restored_meta(meta: &KeyMeta) -> Result<(), ApiError> {
+    let Some(policy) = &meta.rotation_policy else {
+        return Ok(());
+    };
+    let actions: Vec<Value> = policy
+        .lifetime_actions
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "trigger": {"timeAfterCreate": a.time_after_create,
+                            "timeBeforeExpiry": a.time_before_expiry},
+                "action": {"type": a.action},
+            })
+        })
+        .collect();
+    let wire = serde_json::json!({
+        "lifetimeActions": actions,
+        "attributes": {"expiryTime": policy.expiry_time},
+    });
+    parse_policy(wire.to_string().as_bytes())?;
+    validate_times(policy.created, policy.updated)
 }
 
 /// The `Notify` action every policy has unless it names its own: 30 days before expiry.

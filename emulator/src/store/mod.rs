@@ -114,6 +114,8 @@ pub struct Store {
     clock: Clock,
     config: StoreConfig,
     observer: OnceLock<Observer>,
+    /// Seals backup blobs: kept in the database, or random per process without one.
+    backup_key: [u8; 32],
 }
 
 /// The lookup and sort key of a name.
@@ -144,26 +146,35 @@ fn load<V: Stored>(loaded: Vec<sqlite::Loaded<V>>) -> Plane<V> {
 }
 
 impl Store {
-    /// An empty in-memory vault.
+    /// An empty in-memory vault (with a new random backup key).
     pub fn new(config: StoreConfig) -> Self {
-        Self::with_db(config, None, Planes::default())
+        Self::with_db(config, None, Planes::default(), crate::backup::new_key())
     }
 
     /// A vault kept in the SQLite database at `path` (created if missing), loaded into memory.
+    /// The error says what failed (the caller names the file).
     pub fn open(config: StoreConfig, path: &Path) -> Result<Self, String> {
         let mut db = sqlite::Db::open(path).map_err(|e| e.0)?;
-        let context = |e: DbError| format!("{}: {}", path.display(), e.0);
         let planes = Planes {
-            secrets: load(db.load().map_err(context)?),
-            keys: load(db.load().map_err(context)?),
+            secrets: load(db.load().map_err(|e| e.0)?),
+            keys: load(db.load().map_err(|e| e.0)?),
         };
-        let store = Self::with_db(config, Some(db), planes);
+        let backup_key = db.backup_key(crate::backup::new_key).map_err(|e| e.0)?;
+        let store = Self::with_db(config, Some(db), planes, backup_key);
         // Anything whose purge date passed while the emulator was down goes now.
-        store.sweep().map_err(|e| format!("{e:?}"))?;
+        store.sweep().map_err(|e| match e {
+            StoreError::Storage(detail) => detail,
+            other => format!("{other:?}"),
+        })?;
         Ok(store)
     }
 
-    fn with_db(config: StoreConfig, db: Option<sqlite::Db>, planes: Planes) -> Self {
+    fn with_db(
+        config: StoreConfig,
+        db: Option<sqlite::Db>,
+        planes: Planes,
+        backup_key: [u8; 32],
+    ) -> Self {
         let rng = config
             .seed
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
@@ -172,7 +183,13 @@ impl Store {
             clock: Clock::default(),
             config,
             observer: OnceLock::new(),
+            backup_key,
         }
+    }
+
+    /// The key backup blobs are sealed with (`backup.rs`).
+    pub fn backup_key(&self) -> &[u8; 32] {
+        &self.backup_key
     }
 
     /// Calls `observer` with every version stored from now on (once set, it stays).
@@ -569,9 +586,28 @@ impl Store {
         Ok(meta)
     }
 
-    /// Moves the clock by `secs` and purges what is past its scheduled purge date.
+    /// The times the clock may be moved to: every date written from it — `created`,
+    /// `updated`, `deletedDate` and `scheduledPurgeDate` (now + the retention) — must be a
+    /// date of years 1 to 9999, the range of the service's (.NET) dates and of the `nbf`/`exp`
+    /// it accepts.
+    pub fn clock_range(&self) -> (i64, i64) {
+        let retention = i64::from(self.config.recoverable_days) * 86_400;
+        (
+            crate::model::MIN_UNIX_TIME,
+            crate::model::MAX_UNIX_TIME - retention,
+        )
+    }
+
+    /// Moves the clock by `secs` and purges what is past its scheduled purge date. A move
+    /// outside [`Store::clock_range`] changes nothing.
     pub fn advance_clock(&self, secs: i64) -> Result<i64, StoreError> {
-        self.clock.advance(secs);
+        let (min, max) = self.clock_range();
+        self.clock
+            .advance_within(secs, min, max)
+            .map_err(|target| StoreError::ClockOutOfRange {
+                target,
+                range: (min, max),
+            })?;
         self.sweep()?;
         Ok(self.clock.now())
     }

@@ -21,8 +21,9 @@ use rusqlite::{params, Connection};
 
 use super::{SecretVersion, Tags, Version};
 
-/// 1: secrets only; 2: adds the keys plane (a version-1 file opens and gains the new tables).
-const SCHEMA_VERSION: i64 = 2;
+/// 1: secrets only; 2: adds the keys plane; 3: adds `settings` (the backup key). An older
+/// file opens and gains the new tables.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS secrets (
@@ -59,6 +60,10 @@ CREATE TABLE IF NOT EXISTS key_versions (
     data TEXT NOT NULL,
     UNIQUE (key, version)
 );
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY NOT NULL,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// How one plane's versions are stored: its two tables and its rows.
@@ -118,9 +123,10 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens (or creates) the database; each plane is read with [`Db::load`].
+    /// Opens (or creates) the database; each plane is read with [`Db::load`]. Errors say what
+    /// went wrong, not which file (the caller names it).
     pub fn open(path: &Path) -> Result<Db, DbError> {
-        let context = |e: rusqlite::Error| DbError(format!("{}: {e}", path.display()));
+        let context = |e: rusqlite::Error| DbError(e.to_string());
         let conn = Connection::open(path).map_err(context)?;
         // The file is ours alone (exclusive locking): a lock held elsewhere means another
         // emulator, so fail fast instead of rusqlite's default 5 s wait.
@@ -131,10 +137,7 @@ impl Db {
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(context)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(DbError(format!(
-                "{}: cannot use WAL journaling (got {mode})",
-                path.display()
-            )));
+            return Err(DbError(format!("cannot use WAL journaling (got {mode})")));
         }
         // Fewer, larger checkpoints (every 10,000 WAL pages instead of 1,000) measured a little
         // cheaper per write. A bigger page cache measured slower: SQLite scans it at the end of
@@ -146,16 +149,10 @@ impl Db {
         .map_err(context)?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| {
-                DbError(format!(
-                    "{}: {e} (is another emulator using this file?)",
-                    path.display()
-                ))
-            })?;
+            .map_err(|e| DbError(format!("{e} (is another emulator using this file?)")))?;
         if version > SCHEMA_VERSION {
             return Err(DbError(format!(
-                "{}: written by a newer emulator (schema {version})",
-                path.display()
+                "written by a newer emulator (schema {version})"
             )));
         }
         conn.execute_batch(SCHEMA).map_err(context)?;
@@ -297,7 +294,33 @@ impl Db {
         Ok(())
     }
 
-    /// Deletes everything.
+    /// The backup key kept in the file; a new one from `make` is stored the first time.
+    pub fn backup_key(&mut self, make: impl FnOnce() -> [u8; 32]) -> Result<[u8; 32], DbError> {
+        let stored: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE name = 'backup_key'",
+                [],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        if let Some(bytes) = stored {
+            return <[u8; 32]>::try_from(bytes.as_slice())
+                .map_err(|_| DbError("the stored backup key is not 32 bytes long".into()));
+        }
+        let key = make();
+        self.conn.execute(
+            "INSERT INTO settings (name, value) VALUES ('backup_key', ?1)",
+            [key.as_slice()],
+        )?;
+        Ok(key)
+    }
+
+    /// Deletes every object (the settings stay: backups made before still restore).
     pub fn clear(&mut self) -> Result<(), DbError> {
         self.conn.execute_batch(
             "BEGIN; DELETE FROM versions; DELETE FROM secrets; DELETE FROM key_versions; \

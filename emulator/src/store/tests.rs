@@ -377,3 +377,32 @@ fn sqlite_keeps_everything_across_reopen() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_clock_stays_within_years_1_to_9999() {
+    let store = Store::new(StoreConfig {
+        recoverable_days: 7,
+        ..StoreConfig::default()
+    });
+    let (min, max) = store.clock_range();
+    assert_eq!((min, max), (-62_135_596_800, 253_402_300_799 - 7 * 86_400));
+    for secs in [i64::MAX, i64::MIN, max, -max] {
+        assert!(matches!(
+            store.advance_clock(secs),
+            Err(StoreError::ClockOutOfRange { .. })
+        ));
+        assert_eq!(store.clock().offset(), 0, "{secs}: nothing moved");
+    }
+    let now = store.clock().now();
+    assert!(store.advance_clock(max - now - 5).is_ok());
+    assert!(store.advance_clock(10).is_err(), "one step too far");
+    assert!(
+        store.advance_clock(-(max - min) - 100).is_err(),
+        "before year 1"
+    );
+    let at_edge = store.clock().now();
+    assert!(at_edge <= max);
+    set(&store, "edge", "v");
+    let deleted = store.delete::<SecretVersion>("edge").unwrap();
+    assert!(deleted.scheduled_purge_date <= 253_402_300_799);
+}

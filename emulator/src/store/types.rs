@@ -143,6 +143,11 @@ pub enum StoreError {
     AlreadyExists,
     /// The database write failed.
     Storage(String),
+    /// A clock move would leave `range` (the time it would show, when that fits in 64 bits).
+    ClockOutOfRange {
+        target: Option<i64>,
+        range: (i64, i64),
+    },
 }
 
 impl From<sqlite::DbError> for StoreError {
@@ -185,13 +190,16 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// Current time in Unix seconds, offset included.
-    pub fn now(&self) -> i64 {
-        let real = SystemTime::now()
+    fn real_now() -> i64 {
+        SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        real.saturating_add(self.offset())
+            .unwrap_or(0)
+    }
+
+    /// Current time in Unix seconds, offset included.
+    pub fn now(&self) -> i64 {
+        Self::real_now().saturating_add(self.offset())
     }
 
     /// Seconds the clock has been moved by.
@@ -199,8 +207,40 @@ impl Clock {
         self.offset_secs.load(Ordering::Relaxed)
     }
 
-    /// Moves the clock forward (or back, if negative) by `secs`.
+    /// Moves the clock forward (or back, if negative) by `secs`, saturating at the ends of
+    /// 64-bit time.
     pub fn advance(&self, secs: i64) {
-        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+        let _ = self
+            .offset_secs
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                Some(offset.saturating_add(secs))
+            });
+    }
+
+    /// Moves the clock by `secs` if the time it then shows is within `min..=max`; the new
+    /// time, or else the time it would have shown (`None` when that is not even a 64-bit
+    /// number) and nothing is changed.
+    pub fn advance_within(&self, secs: i64, min: i64, max: i64) -> Result<i64, Option<i64>> {
+        let real = Self::real_now();
+        let mut offset = self.offset();
+        loop {
+            let moved = offset
+                .checked_add(secs)
+                .and_then(|o| Some((o, real.checked_add(o)?)));
+            let (new_offset, target) = match moved {
+                None => return Err(None),
+                Some((_, target)) if !(min..=max).contains(&target) => return Err(Some(target)),
+                Some(moved) => moved,
+            };
+            match self.offset_secs.compare_exchange(
+                offset,
+                new_offset,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Ok(target),
+                Err(current) => offset = current,
+            }
+        }
     }
 }
