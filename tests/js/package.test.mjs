@@ -18,7 +18,8 @@ test("import and require give the same classes (one wasm instance)", () => {
   assert.equal(cjs.KeyClient, KeyClient);
   assert.equal(cjs.KeyVaultError, KeyVaultError);
   assert.equal(cjs.AuthenticationError, AuthenticationError);
-  assert.deepEqual(Object.keys(esm).sort(), ["AbortError", "AuthenticationError", "KeyClient", "KeyVaultError", "PollerStoppedError"]);
+  assert.equal(cjs.ready, esm.ready);
+  assert.deepEqual(Object.keys(esm).sort(), ["AbortError", "AuthenticationError", "KeyClient", "KeyVaultError", "PollerStoppedError", "ready"]);
 });
 
 test("a CommonJS program can use the client", async () => {
