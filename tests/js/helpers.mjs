@@ -248,58 +248,14 @@ async function runBothWays(programs, file, official, ours, scratch) {
 const CONTENT_TYPES = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
 
 /**
- * Headless Chromium on a blank page served beside the repository's files (so a page can
- * `import("/js/...")` the package's browser entries); paths for which `hidden(path)` is true
- * answer 404. Resolves to `{ origin, browser, page, close() }`.
- */
-export async function openPackagePage(chromium, title = "kv", { hidden = () => false } = {}) {
-  const root = repoFile("");
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    if (hidden(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    if (path === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>${title}</title>`);
-      return;
-    }
-    try {
-      const body = await readFile(root + path);
-      res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
-  const page = await browser.newPage();
-  page.on("pageerror", (e) => console.error("page error:", e));
-  return {
-    origin,
-    browser,
-    page,
-    async close() {
-      await browser.close();
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
-
-/**
  * An HTTP server on 127.0.0.1 serving the repository's files (so a page can `import("/js/...")`
  * the package's browser entries) and, at `/`, a blank page that records its own errors in
  * `window.__pageErrors` (uncaught exceptions, unhandled rejections, resources that failed to
  * load) and has `window.__run(source, arg)`, which runs a function's source in the page's own
- * realm, whatever drives the browser. Resolves to `{ origin, close() }`.
+ * realm, whatever drives the browser. Paths for which `hidden(path)` is true answer 404.
+ * Resolves to `{ origin, close() }`.
  */
-export async function servePackageFiles(title = "kv") {
+export async function servePackageFiles(title = "kv", { hidden = () => false } = {}) {
   const root = repoFile("");
   const page =
     `<!doctype html><title>${title}</title><script>` +
@@ -313,6 +269,10 @@ export async function servePackageFiles(title = "kv") {
     "</script>";
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (hidden(path)) {
+      res.writeHead(404).end();
+      return;
+    }
     if (path === "/") {
       res.writeHead(200, { "content-type": "text/html" }).end(page);
       return;
