@@ -59,10 +59,17 @@ for (const browser of browsersUnderTest()) {
           } finally {
             globalThis.fetch = realFetch;
           }
-          const network = performance
-            .getEntriesByType("resource")
-            .filter((e) => e.name.startsWith(`${vaultUrl}/secrets/`))
-            .map((e) => `${e.initiatorType} ${new URL(e.name).pathname}`);
+          // The browser adds a resource-timing entry shortly after a fetch settles: wait (a
+          // second at most) for as many as the fetches made.
+          const recorded = () =>
+            performance
+              .getEntriesByType("resource")
+              .filter((e) => e.name.startsWith(`${vaultUrl}/secrets/`))
+              .map((e) => `${e.initiatorType} ${new URL(e.name).pathname}`);
+          for (let waited = 0; recorded().length < fetchCalls.length && waited < 1000; waited += 20) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          const network = recorded();
           return {
             fetchCalls,
             network,

@@ -45,13 +45,24 @@ for (const browser of browsersUnderTest()) {
       await inPage(() => performance.clearResourceTimings());
       const value = await fn();
       const stats = await (await fetch(`${emulator.url}/_emulator/stats`)).json();
+      // The browser adds a resource-timing entry shortly after a request settles: wait (a
+      // second at most) for one per request the emulator saw, preflights aside.
+      const expected = Object.entries(stats.byRoute)
+        .filter(([route]) => !route.startsWith("OPTIONS "))
+        .reduce((n, [, count]) => n + count, 0);
       const sent = await inPage(
-        (origin) =>
-          performance
-            .getEntriesByType("resource")
-            .filter((e) => e.name.startsWith(origin))
-            .map((e) => new URL(e.name).pathname),
-        emulator.url,
+        async ({ origin, expected }) => {
+          const recorded = () =>
+            performance
+              .getEntriesByType("resource")
+              .filter((e) => e.name.startsWith(origin))
+              .map((e) => new URL(e.name).pathname);
+          for (let waited = 0; recorded().length < expected && waited < 1000; waited += 20) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          return recorded();
+        },
+        { origin: emulator.url, expected },
       );
       return { value, requests: stats.requests, routes: stats.byRoute, statuses: stats.byStatus, sent };
     }
