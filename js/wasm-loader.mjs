@@ -19,6 +19,8 @@ export function wasmLoader(glue, instantiate, { sync = false, where }) {
   };
   const load = (source) => {
     if (instance) return Promise.resolve(instance);
+    // A module handed in while the default one is still loading: used if the default fails.
+    if (loading && source !== undefined) return loading.catch(() => load(source));
     loading ??= Promise.resolve()
       .then(() => instantiate(source))
       .then(
