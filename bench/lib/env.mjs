@@ -50,10 +50,10 @@ export function snapshotPackage() {
   cpSync(repoFile("js"), join(pkgDir, "js"), { recursive: true });
   cpSync(repoFile("pkg"), join(pkgDir, "pkg"), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-  const nodeEntry = join(pkgDir, manifest.exports["."].node.import);
-  const requireEntry = join(pkgDir, manifest.exports["."].node.require);
-  const secretsEntry = join(pkgDir, manifest.exports["./secrets"].node.import);
-  const keysEntry = join(pkgDir, manifest.exports["./keys"].node.import);
+  const nodeEntry = join(pkgDir, manifest.exports["."].node.import.default);
+  const requireEntry = join(pkgDir, manifest.exports["."].node.require.default);
+  const secretsEntry = join(pkgDir, manifest.exports["./secrets"].node.import.default);
+  const keysEntry = join(pkgDir, manifest.exports["./keys"].node.import.default);
   // The emulator too: `cargo build` may replace it during the run.
   const emulator = join(dir, "keyvault-emulator");
   cpSync(emulatorBin, emulator);
