@@ -10,6 +10,8 @@ pub mod pipeline;
 pub mod retry;
 #[cfg(feature = "secrets")]
 pub mod secrets;
+#[cfg(test)]
+mod test_support;
 pub mod text;
 pub mod validate;
 pub mod vault_url;

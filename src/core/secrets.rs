@@ -215,28 +215,10 @@ impl SecretsClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::pipeline::user_agent;
-    use crate::core::retry::RetryOptions;
-    use crate::core::vault_url::VaultUrl;
+    use crate::core::test_support::{config, request};
 
     fn client() -> SecretsClient {
-        let config = Config {
-            vault: VaultUrl::parse("https://v.vault.azure.net", false).unwrap(),
-            api_version: "7.5".into(),
-            verify_challenge_resource: true,
-            retry: RetryOptions::default(),
-            user_agent: user_agent(None),
-        };
-        SecretsClient::new(config, 1)
-    }
-
-    fn request(r: Result<(Call, Action)>) -> (Method, String, Option<String>) {
-        let (call, _) = r.unwrap();
-        (
-            call.method(),
-            call.path().to_string(),
-            call.body().map(str::to_string),
-        )
+        SecretsClient::new(config(), 1)
     }
 
     #[test]

@@ -1,30 +1,12 @@
 //! The keys plane's operations: exact requests, and refusals before anything is sent.
 
 use super::*;
-use crate::core::pipeline::user_agent;
-use crate::core::retry::RetryOptions;
-use crate::core::vault_url::VaultUrl;
+use crate::core::test_support::{config, request};
 
 const V: &str = "62909adf7f044dc8b1838da90306af40";
 
 fn client() -> KeysClient {
-    let config = Config {
-        vault: VaultUrl::parse("https://v.vault.azure.net", false).unwrap(),
-        api_version: "7.5".into(),
-        verify_challenge_resource: true,
-        retry: RetryOptions::default(),
-        user_agent: user_agent(None),
-    };
-    KeysClient::new(config, 1)
-}
-
-fn request(r: Result<(Call, Action)>) -> (Method, String, Option<String>) {
-    let (call, _) = r.unwrap();
-    (
-        call.method(),
-        call.path().to_string(),
-        call.body().map(str::to_string),
-    )
+    KeysClient::new(config(), 1)
 }
 
 /// The request, its body checked to be JSON.
