@@ -175,7 +175,7 @@ function gitCommit() {
 }
 
 function buildInfo() {
-  const wasm = readFileSync(`${snapshot.pkgDir}/pkg/web/keyvault_keys_wasm_bg.wasm`);
+  const wasm = readFileSync(`${snapshot.pkgDir}/pkg/web/keyvault_secrets_bg.wasm`);
   const cjs = readFileSync(`${snapshot.pkgDir}/pkg/node.cjs`);
   const sha = (b) => createHash("sha256").update(b).digest("hex").slice(0, 16);
   // Every module of the build (pkg/web/ and any other, such as a keys plane of its own).

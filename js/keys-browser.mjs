@@ -5,15 +5,4 @@ import { wasm } from "./wasm-keys-browser.mjs";
 export const { KeyClient, CryptographyClient } = defineKeyClients(wasm);
 /** Loads the WebAssembly module now (from `source` if given) instead of at the first call. */
 export const ready = wasm.ready;
-export { isRestError, RestError } from "./rest-error.mjs";
-export {
-  KnownDeletionRecoveryLevel,
-  KnownEncryptionAlgorithms,
-  KnownKeyCurveNames,
-  KnownKeyExportEncryptionAlgorithm,
-  KnownKeyOperations,
-  KnownKeyTypes,
-  KnownSignatureAlgorithms,
-  logger,
-  parseKeyVaultKeyIdentifier,
-} from "./key-client.mjs";
+export * from "./keys-common.mjs";

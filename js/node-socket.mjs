@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import net from "node:net";
 import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 
@@ -101,11 +100,11 @@ const HEAD = 0, LENGTH = 1, CHUNK_SIZE = 2, CHUNK_DATA = 3, CHUNK_END = 4, TRAIL
 
 /**
  * node:tls, loaded at the first https connection: it costs ~5 ms of startup, which a program
- * talking only to a local emulator over http never needs to pay. (A builtin resolves from any
- * base path, so this works from the ES module and from the CommonJS bundle alike.)
+ * talking only to a local emulator over http never needs to pay. (`getBuiltinModule` works
+ * alike in the CommonJS bundle, in ES modules and in apps bundled for Node, and bundlers leave it be.)
  */
 let tlsModule;
-const tls = () => (tlsModule ??= createRequire(`${process.cwd()}/`)("node:tls"));
+const tls = () => (tlsModule ??= process.getBuiltinModule("node:tls"));
 
 /** A socket to one origin and the response being read on it. */
 class Connection {

@@ -5,7 +5,7 @@
 // no entry shows another's names. It also exports the error classes and RestError's helpers,
 // which pkg/keys.cjs (the /keys entry, js/node-keys.mjs) takes from here so every entry throws
 // the same classes.
-import * as glue from "../pkg/web/keyvault_keys_wasm.js";
+import * as glue from "../pkg/web/keyvault_secrets.js";
 import { defineKeyClient } from "./client.mjs";
 import { AbortError, AuthenticationError, KeyVaultError, PollerStoppedError } from "./errors.mjs";
 import { nodeSocketClient } from "./node-socket.mjs";
@@ -16,7 +16,7 @@ import * as secretsEntry from "./secret-client.mjs";
 export * from "./errors.mjs";
 export * from "./rest-error.mjs";
 
-const wasm = nodeWasm(glue, "web");
+const wasm = nodeWasm(glue, "web/keyvault_secrets_bg.wasm");
 
 export const root = {
   AbortError,

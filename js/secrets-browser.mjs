@@ -5,5 +5,4 @@ import { wasm } from "./wasm-browser.mjs";
 export const SecretClient = defineSecretClient(wasm);
 /** Loads the WebAssembly module now (from `source` if given) instead of at the first call. */
 export const ready = wasm.ready;
-export { isRestError, RestError } from "./rest-error.mjs";
-export { KnownContentType, KnownDeletionRecoveryLevel, logger, parseKeyVaultSecretIdentifier } from "./secret-client.mjs";
+export * from "./secrets-common.mjs";

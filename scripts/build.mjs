@@ -1,19 +1,25 @@
 // `npm run build`: one wasm module per plane and its web glue (wasm-pack), then the Node
 // CommonJS bundle. pkg/web serves the secrets plane (the root entry and /secrets), pkg/keys the
 // keys plane (/keys): each entry carries only its plane's code.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { root, run } from "./lib.mjs";
 
 const profile = process.argv.includes("--dev") ? "--dev" : "--release";
 for (const [dir, feature] of [["web", "secrets"], ["keys", "keys"]]) {
+  // Each plane's files have their own names (keyvault_secrets_bg.wasm, keyvault_keys_bg.wasm),
+  // so an app bundled by a tool that does not emit the .wasm can copy both beside its bundle.
   run("wasm-pack", [
-    "build", profile, "--target", "web", "--out-dir", `pkg/${dir}`, "--no-pack", "--mode", "no-install",
+    "build", profile, "--target", "web", "--out-dir", `pkg/${dir}`, "--out-name", `keyvault_${feature}`, "--no-pack", "--mode", "no-install",
     "--", "--no-default-features", "--features", feature,
   ]);
   // wasm-pack leaves a `*` .gitignore, which would also hide the files from `npm pack`.
   rmSync(join(root, "pkg", dir, ".gitignore"), { force: true });
+  // The module as base64 text, for the entries that tools bundling an app for Node pick up
+  // (js/wasm-node-bundler.mjs): a bundle that carries its wasm needs no file beside it.
+  const wasm = readFileSync(join(root, "pkg", dir, `keyvault_${feature}_bg.wasm`));
+  writeFileSync(join(root, "pkg", dir, `keyvault_${feature}_bg.base64.mjs`), `export default "${wasm.toString("base64")}";\n`);
 }
 
 const common = {

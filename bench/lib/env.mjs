@@ -21,7 +21,7 @@ export const useEmulatorBinary = (path) => {
 /** What must exist before a run; the bench builds nothing itself. */
 export function missingPrerequisites() {
   const missing = [];
-  if (!existsSync(repoFile("pkg/node.cjs")) || !existsSync(repoFile("pkg/web/keyvault_keys_wasm_bg.wasm"))) {
+  if (!existsSync(repoFile("pkg/node.cjs")) || !existsSync(repoFile("pkg/web/keyvault_secrets_bg.wasm"))) {
     missing.push("pkg/node.cjs and pkg/web/ (run `npm run build`)");
   }
   if (!existsSync(emulatorBin)) {

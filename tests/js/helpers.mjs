@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, normalize } from "node:path";
@@ -248,15 +248,14 @@ async function runBothWays(programs, file, official, ours, scratch) {
 const CONTENT_TYPES = { ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
 
 /**
- * An HTTP server on 127.0.0.1 serving the repository's files (so a page can `import("/js/...")`
- * the package's browser entries) and, at `/`, a blank page that records its own errors in
+ * An HTTP server on 127.0.0.1 serving the files under `root`, by default the repository's (so a
+ * page can `import("/js/...")` the package's browser entries), and, at `/`, a blank page that records its own errors in
  * `window.__pageErrors` (uncaught exceptions, unhandled rejections, resources that failed to
  * load) and has `window.__run(source, arg)`, which runs a function's source in the page's own
  * realm, whatever drives the browser. Paths for which `hidden(path)` is true answer 404.
  * Resolves to `{ origin, close() }`.
  */
-export async function servePackageFiles(title = "kv", { hidden = () => false } = {}) {
-  const root = repoFile("");
+export async function servePackageFiles(title = "kv", { hidden = () => false, root = repoFile("") } = {}) {
   const page =
     `<!doctype html><title>${title}</title><script>` +
     "window.__pageErrors = [];" +
@@ -330,4 +329,48 @@ export function markdownModules(path) {
       .map((l) => /\);\s*\/\/ (.+)$/.exec(l)?.[1]);
     return { source, expected };
   });
+}
+
+/** README.md's modules whose every import is an entry of this package, numbered from 1 in README order. */
+export function packageReadmeModules() {
+  const pkg = "keyvault-keys-wasm";
+  return markdownModules("README.md")
+    .map((m, i) => ({ ...m, index: i + 1, imports: [...m.source.matchAll(/^import [^;]*? from "([^"]+)";?$/gm)].map((x) => x[1]) }))
+    .filter((m) => m.imports.length > 0 && m.imports.every((s) => s === pkg || s.startsWith(`${pkg}/`)));
+}
+
+/** Where the npm packages of the runtimes under test put their binaries (see runtimeBinary). */
+const RUNTIME_PACKAGES = { bun: { scope: "@oven", binary: "bin/bun" }, deno: { scope: "@deno", binary: "deno" } };
+
+/**
+ * A runtime's binary (`bun`, `deno`) as its npm devDependency installed it: node_modules/.bin/NAME
+ * (what its postinstall links), else the platform package's own binary (when install scripts did
+ * not run, .bin/bun is a placeholder that exits with an error). Resolves to { bin, version }.
+ */
+export async function runtimeBinary(name) {
+  const { scope, binary } = RUNTIME_PACKAGES[name];
+  const scopeDir = repoFile(`node_modules/${scope}`);
+  const candidates = [
+    repoFile(`node_modules/.bin/${name}`),
+    ...(existsSync(scopeDir) ? readdirSync(scopeDir).map((p) => `${scopeDir}/${p}/${binary}`).filter(existsSync) : []),
+  ];
+  const tried = [];
+  for (const bin of candidates) {
+    try {
+      const { stdout } = await promisify(execFile)(bin, ["--version"], { timeout: 30_000 });
+      return { bin, version: /(\d+\.\d+\.\d+)/.exec(stdout)?.[1] };
+    } catch (e) {
+      tried.push(`${bin}: ${e.message.split("\n")[0]}`);
+    }
+  }
+  assert.fail(`no working ${name} binary (npm devDependency \`${name}\`):\n${tried.join("\n")}`);
+}
+
+/** Asserts that a README module (see markdownModules) printed `logged`: one line per console.log, each what its comment says. */
+export function assertPrintsComments(m, logged) {
+  assert.equal(logged.length, m.expected.length, `every console.log ran once:\n${logged.join("\n")}`);
+  m.expected.forEach((want, j) => {
+    if (want !== undefined) assert.equal(logged[j], want, `console.log #${j + 1}`);
+  });
+  assert.ok(m.expected.some((e) => e !== undefined), "the module checks what it prints");
 }

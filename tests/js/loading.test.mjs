@@ -25,9 +25,9 @@ after(async () => {
 });
 
 for (const [entry, wasm, client] of [
-  ["/js/browser.mjs", "pkg/web/keyvault_keys_wasm_bg.wasm", "KeyClient"],
-  ["/js/secrets-browser.mjs", "pkg/web/keyvault_keys_wasm_bg.wasm", "SecretClient"],
-  ["/js/keys-browser.mjs", "pkg/keys/keyvault_keys_wasm_bg.wasm", "KeyClient"],
+  ["/js/browser.mjs", "pkg/web/keyvault_secrets_bg.wasm", "KeyClient"],
+  ["/js/secrets-browser.mjs", "pkg/web/keyvault_secrets_bg.wasm", "SecretClient"],
+  ["/js/keys-browser.mjs", "pkg/keys/keyvault_keys_bg.wasm", "KeyClient"],
 ]) {
   test(`${entry}: imports without its .wasm, rejects the first call with where it looked, then runs on the module handed to ready()`, async () => {
     const bytes = [...readFileSync(repoFile(wasm))];
@@ -83,6 +83,6 @@ for (const [entry, wasm, client] of [
 test("Node: ready() resolves, and ready(bytes) once loaded changes nothing", async () => {
   const { ready, KeyClient } = await import("keyvault-keys-wasm/keys");
   await ready();
-  await ready(readFileSync(repoFile("pkg/keys/keyvault_keys_wasm_bg.wasm")));
+  await ready(readFileSync(repoFile("pkg/keys/keyvault_keys_bg.wasm")));
   assert.throws(() => new KeyClient("ftp://not-a-vault", async () => "t"), RangeError);
 });
