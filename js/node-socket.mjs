@@ -1,4 +1,5 @@
 import net from "node:net";
+import { TAKES_TRY_SIGNAL } from "./abort.mjs";
 import { MAX_RESPONSE_BYTES } from "./limits.mjs";
 
 // The Node transport: HTTP/1.1 with keep-alive written straight onto node:net / node:tls sockets.
@@ -481,9 +482,12 @@ function serialize(method, path, hostHeader, headers, body) {
  * The Node transport: `sendRequest({ method, url, headers, body, abortSignal })` resolves
  * `{ status, headers, bodyAsText, bodyTooLarge? }` (with `bodyTooLarge`, `bodyAsText` is "":
  * the body was not kept). Redirects are not followed, so a token never
- * reaches another origin. There is no timeout of its own: the caller's abortSignal is it.
+ * reaches another origin. There is no timeout of its own: the caller's abortSignal is it. Of
+ * the signal it uses only `aborted`, `reason` and one abort listener (an object with
+ * `handleEvent`), so the pipeline hands it a try's own signal, not an AbortSignal.
  */
 export const nodeSocketClient = {
+  [TAKES_TRY_SIGNAL]: true,
   sendRequest(request) {
     return new Promise((resolve, reject) => {
       const { url, abortSignal } = request;

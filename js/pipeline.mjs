@@ -4,7 +4,7 @@
  * does what the core cannot: send with the transport, ask the credential, wait, and abort.
  * The token's text stays here, never in the wasm memory.
  */
-import { delay } from "./abort.mjs";
+import { delay, TAKES_TRY_SIGNAL, TryTimer } from "./abort.mjs";
 import { AbortError, AuthenticationError, KeyVaultError } from "./errors.mjs";
 import { DEFAULT_TRY_TIMEOUT_MS, MAX_HEADER_CHARS, MAX_RESPONSE_BYTES } from "./limits.mjs";
 import { shorten } from "./args.mjs";
@@ -187,6 +187,10 @@ export class Pipeline {
   #credential;
   #http;
   #tryTimeout;
+  /** The tries' timeouts, on one timer. */
+  #tries;
+  /** Whether each try makes a real AbortSignal: for a transport not marked TAKES_TRY_SIGNAL. */
+  #realSignals;
   #origin;
   #userAgent;
   /** The cached token's text; the core knows for which challenge and until when. */
@@ -213,6 +217,8 @@ export class Pipeline {
     this.#credential = credential;
     this.#http = http;
     this.#tryTimeout = tryTimeoutInMs ?? DEFAULT_TRY_TIMEOUT_MS;
+    this.#tries = new TryTimer(this.#tryTimeout, timeoutError);
+    this.#realSignals = http[TAKES_TRY_SIGNAL] !== true;
     const identity = wasm.text(this.#core.identity());
     const nl = identity.indexOf("\n");
     this.#origin = identity.slice(0, nl);
@@ -245,7 +251,8 @@ export class Pipeline {
           const headers = { accept: "application/json", "user-agent": this.#userAgent };
           if (body !== undefined) headers["content-type"] = "application/json";
           if (auth !== 0) headers.authorization = `Bearer ${auth === 2 ? own : this.#token}`;
-          const attempt = this.#try(signal);
+          // Aborted when the call's signal fires or the try timeout passes.
+          const attempt = this.#tries.start(signal, this.#realSignals);
           request = {
             method: METHODS[action[2]],
             url: this.#origin + (nl === -1 ? action.slice(3) : action.slice(3, nl)),
@@ -259,7 +266,7 @@ export class Pipeline {
           } catch (e) {
             if (signal?.aborted) throw new AbortError();
             response = undefined;
-            failure = attempt.timedOut() ? timeoutError(this.#tryTimeout) : e;
+            failure = attempt.timedOut ? timeoutError(this.#tryTimeout) : e;
             action = wasm.text(core.failed(id, Date.now(), failureKind(failure)));
             continue;
           } finally {
@@ -309,31 +316,6 @@ export class Pipeline {
   /** The error for a final response the client cannot read (`message` says why). */
   unreadable(response, message) {
     return this.#errors("parse", message, { status: response.status, request: this.#requests.get(response), response });
-  }
-
-  /**
-   * One try's signal: it fires when the call's does, or when the try timeout passes.
-   * `timedOut()` says whether the timeout fired; `done()` clears the timer and lets go of the
-   * call's signal (a signal reused for many calls collects no listeners).
-   */
-  #try(signal) {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(timeoutError(this.#tryTimeout));
-    }, this.#tryTimeout);
-    const onAbort = () => controller.abort(signal.reason);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-    return {
-      signal: controller.signal,
-      timedOut: () => timedOut,
-      done: () => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      },
-    };
   }
 
   /** The error of an `F` action. */
