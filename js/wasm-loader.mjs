@@ -54,11 +54,11 @@ export function wasmLoader(glue, instantiate, { sync = false, where }) {
  * The loader of a plane whose glue fetches the module (browsers): by default the glue's
  * `new URL("<stem>.wasm", import.meta.url)`, which bundlers that emit assets rewrite and others
  * leave relative to the bundle. `here` is the caller's import.meta.url, for messages: in the
- * package it is js/, beside pkg/<dir>/; in a bundle it is the bundle's, as the glue's is.
+ * package it is js/wasm-*.mjs, beside pkg/<dir>/; in a bundle it is the bundle's, as the glue's is.
  */
 export function fetchedWasm(glue, init, { here, dir, stem }) {
   const file = `${stem}.wasm`;
-  const inPackage = /\/js\/[^/]*$/;
+  const inPackage = /\/js\/wasm-[\w-]+\.mjs$/;
   return wasmLoader(glue, (source) => init(source === undefined ? undefined : { module_or_path: source }), {
     where: () => (inPackage.test(here) ? here.replace(inPackage, `/pkg/${dir}/${file}`) : new URL(file, here).href),
   });

@@ -98,7 +98,7 @@ export async function measureBundle(app, resolveDir = root) {
   const code = js[0].contents;
   // Every .wasm the bundle names, found beside one of the modules that went into it.
   const inputDirs = [...new Set(Object.keys(out.metafile.inputs).map((p) => dirname(resolve(root, p))))];
-  const wasmNames = [...new Set([...js[0].text.matchAll(/["'`]([^"'`]+\.wasm)["'`]/g)].map((m) => m[1]))];
+  const wasmNames = [...new Set([...js[0].text.matchAll(/["'`]([\w./-]+\.wasm)["'`]/g)].map((m) => m[1]))];
   const wasmFiles = wasmNames.map((name) => {
     const path = inputDirs.map((d) => join(d, name)).find((p) => existsSync(p));
     if (!path) throw new Error(`${app}: the bundle loads ${name}, which is beside none of its modules`);
