@@ -5,8 +5,8 @@
 // - for browsers, by esbuild, Rollup (+ node-resolve) and webpack, in headless Chromium: webpack
 //   emits the .wasm files itself; for esbuild and Rollup the README's copy command puts them
 //   beside the bundle;
-// - a Cloudflare Worker, bundled by wrangler with no configuration (the `workerd` condition) and
-//   served by workerd, running the main flow of every entry.
+// - a Cloudflare Worker under `wrangler dev --local` (workerd), with no configuration (the
+//   `workerd` condition), running the main flow of every entry.
 // Each test also reports its bundle's bytes (the .wasm files counted apart).
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
@@ -200,7 +200,7 @@ describe("bundled for browsers, in headless Chromium", () => {
   }
 });
 
-/** A free TCP port on 127.0.0.1 (for workerd, which takes its address from its config). */
+/** A free TCP port on 127.0.0.1 (for wrangler dev, which takes its ports as flags). */
 async function freePort() {
   const server = createServer().listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
@@ -240,57 +240,51 @@ export default {
 };
 `;
 
-describe("a Cloudflare Worker: bundled by wrangler, served by workerd", () => {
+describe("a Cloudflare Worker under `wrangler dev --local` (workerd)", () => {
   const vault = withEmulator();
-  let workerd;
-  after(() => workerd?.kill());
+  let wrangler;
+  after(() => wrangler?.kill());
 
   test("the main flow of every entry runs in the Worker", { timeout: 180_000 }, async (t) => {
     const dir = join(app, "worker");
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(`${dir}/src`, { recursive: true });
     writeFileSync(`${dir}/src/index.mjs`, WORKER);
-    writeFileSync(`${dir}/wrangler.toml`, `name = "smoke"\nmain = "src/index.mjs"\ncompatibility_date = "2026-11-01"\n`);
-    // wrangler's own bundling, as `wrangler dev` and `wrangler deploy` do it. wrangler asks for
-    // Node 22 and this machine has Node 20, so it runs under Bun (the npm devDependency), whose
-    // fetch cannot forward `wrangler dev`'s requests: workerd serves the bundle instead.
-    const bun = await runtimeBinary("bun");
-    await run(bun.bin, ["--bun", repoFile("node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", "dist"], {
-      cwd: dir,
-      timeout: 120_000,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1", XDG_CONFIG_HOME: `${dir}/.config` },
-    });
-    bundleBytes(`${dir}/dist`, t);
-    const wasm = readdirSync(`${dir}/dist`).filter((f) => f.endsWith(".wasm"));
-    assert.equal(wasm.length, 2, "wrangler bundled both planes' modules as wasm modules");
-    const port = await freePort();
-    const modulesList = [`(name = "index.js", esModule = embed "dist/index.js")`, ...wasm.map((f) => `(name = "${f}", wasm = embed "dist/${f}")`)];
     writeFileSync(
-      `${dir}/workerd.capnp`,
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .smoke), (name = "loopback", network = (allow = ["local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const smoke :Workerd.Worker = (
-  modules = [ ${modulesList.join(", ")} ],
-  compatibilityDate = "2026-11-01",
-  bindings = [ (name = "VAULT", text = "${vault.url}") ],
-  globalOutbound = "loopback",
-);
-`,
+      `${dir}/wrangler.toml`,
+      `name = "smoke"\nmain = "src/index.mjs"\ncompatibility_date = "2026-11-01"\n[vars]\nVAULT = "${vault.url}"\n`,
     );
-    const { default: workerdPackage } = await import(repoFile("node_modules/workerd/lib/main.js"));
+    // wrangler asks for Node 22 and this machine has Node 20: it runs under Deno (the npm
+    // devDependency), whose Node compatibility it accepts.
+    const deno = await runtimeBinary("deno");
+    const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", XDG_CONFIG_HOME: `${dir}/.config` };
+    const wranglerArgs = (...args) => ["run", "--allow-all", "--no-lock", repoFile("node_modules/wrangler/bin/wrangler.js"), ...args];
+    // What wrangler uploads for this Worker (its bytes for the report; both planes' modules as wasm modules).
+    await run(deno.bin, wranglerArgs("deploy", "--dry-run", "--outdir", "dist"), { cwd: dir, timeout: 120_000, env });
+    bundleBytes(`${dir}/dist`, t);
+    assert.equal(readdirSync(`${dir}/dist`).filter((f) => f.endsWith(".wasm")).length, 2, "wrangler took both planes' .wasm files as wasm modules");
+
+    const [port, inspectorPort] = [await freePort(), await freePort()];
     let output = "";
-    workerd = spawn(workerdPackage.default, ["serve", "workerd.capnp"], { cwd: dir });
-    workerd.stdout.on("data", (d) => (output += d));
-    workerd.stderr.on("data", (d) => (output += d));
-    let response;
-    for (let i = 0; i < 100 && !response; i++) {
-      response = await fetch(`http://127.0.0.1:${port}/`).catch(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    wrangler = spawn(deno.bin, wranglerArgs("dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)), { cwd: dir, env });
+    const ready = new Promise((resolve, reject) => {
+      const onData = (d) => {
+        output += d;
+        if (/Ready on http/.test(output)) resolve();
+      };
+      wrangler.stdout.on("data", onData);
+      wrangler.stderr.on("data", onData);
+      wrangler.on("exit", (code) => reject(new Error(`wrangler dev exited (${code}):\n${output}`)));
+    });
+    await ready;
+    // wrangler answers 503 until workerd has the Worker loaded.
+    let response, body;
+    for (let i = 0; i < 40; i++) {
+      response = await fetch(`http://127.0.0.1:${port}/`);
+      body = await response.text();
+      if (response.status !== 503) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    assert.ok(response, `workerd did not answer:\n${output}`);
-    const body = await response.text();
     assert.equal(response.status, 200, `${body}\n${output}`);
     assert.deepEqual(JSON.parse(body), ["from a worker", "s3cr3t", 404, "SecretNotFound", "EC", true]);
   });
