@@ -107,9 +107,9 @@ export const TAKES_TRY_SIGNAL = Symbol("keyvault-keys-wasm.takesTrySignal");
  * CPU per request in Node, a quarter of a getSecret's; here a try is one small object. Every
  * try of a pipeline has the same timeout, so tries expire in the order they start: they wait
  * in a list in that order, the timer is armed for the first, and a try that ends leaves the
- * list at once. The timer is armed lazily: when it fires early (the try
- * it was armed for has ended) it is armed again for the first try still waiting, and it is
- * cleared when none waits, so it never keeps a process alive on its own.
+ * list at once. The timer is armed lazily: when it fires early (the try it was armed for has
+ * ended) it is armed again for the first try still waiting, and it is cleared when none waits,
+ * so it never keeps a process alive on its own.
  */
 export class TryTimer {
   #ms;

@@ -186,7 +186,6 @@ export class Pipeline {
   #core;
   #credential;
   #http;
-  #tryTimeout;
   /** The tries' timeouts, on one timer. */
   #tries;
   /** Whether each try makes a real AbortSignal: for a transport not marked TAKES_TRY_SIGNAL. */
@@ -216,8 +215,7 @@ export class Pipeline {
     this.#core = wasm.core;
     this.#credential = credential;
     this.#http = http;
-    this.#tryTimeout = tryTimeoutInMs ?? DEFAULT_TRY_TIMEOUT_MS;
-    this.#tries = new TryTimer(this.#tryTimeout, timeoutError);
+    this.#tries = new TryTimer(tryTimeoutInMs ?? DEFAULT_TRY_TIMEOUT_MS, timeoutError);
     this.#realSignals = http[TAKES_TRY_SIGNAL] !== true;
     const identity = wasm.text(this.#core.identity());
     const nl = identity.indexOf("\n");
@@ -266,7 +264,8 @@ export class Pipeline {
           } catch (e) {
             if (signal?.aborted) throw new AbortError();
             response = undefined;
-            failure = attempt.timedOut ? timeoutError(this.#tryTimeout) : e;
+            // A try the timer ended was aborted with the timeout's error (TryTimer).
+            failure = attempt.timedOut ? attempt.reason : e;
             action = wasm.text(core.failed(id, Date.now(), failureKind(failure)));
             continue;
           } finally {
