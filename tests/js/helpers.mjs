@@ -1,12 +1,12 @@
 // Test helpers: the emulator URL, clients pointed at it, code blocks from Markdown files,
 // programs run with either import, a Chromium page beside the package.
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { constants as cryptoConstants, createPublicKey, verify as cryptoVerify } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import { extname, normalize } from "node:path";
+import { extname, join, normalize } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -373,4 +373,21 @@ export function assertPrintsComments(m, logged) {
     if (want !== undefined) assert.equal(logged[j], want, `console.log #${j + 1}`);
   });
   assert.ok(m.expected.some((e) => e !== undefined), "the module checks what it prints");
+}
+
+/**
+ * A throwaway self-signed P-256 certificate for `cn`, valid for `altNames` (openssl's
+ * subjectAltName list, e.g. "DNS:localhost,IP:127.0.0.1"), written to key.pem and cert.pem in
+ * `dir`. Resolves to { key, cert, certFile }; throws when openssl cannot make one.
+ */
+export function selfSignedCertificate(dir, cn, altNames) {
+  const keyFile = join(dir, "key.pem");
+  const certFile = join(dir, "cert.pem");
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${cn}`,
+      "-addext", `subjectAltName=${altNames}`, "-keyout", keyFile, "-out", certFile],
+    { stdio: "ignore" },
+  );
+  return { key: readFileSync(keyFile), cert: readFileSync(certFile), certFile };
 }

@@ -3,15 +3,15 @@
 // relays to the emulator, and the client's process resolves *.vault.azure.net to loopback. The
 // emulator's challenge names https://vault.azure.net, which a *.vault.azure.net host passes.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:tls";
 import { promisify } from "node:util";
 import { after, before, test } from "node:test";
-import { emulatorUrl, repoFile } from "./helpers.mjs";
+import { emulatorUrl, repoFile, selfSignedCertificate } from "./helpers.mjs";
 
 const HOST = "myvault.vault.azure.net";
 /** A host outside vault.azure.net, which the emulator's challenge does not name. */
@@ -20,13 +20,9 @@ let dir, front, vaultUrl;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "kv-https-"));
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-    "-subj", `/CN=${HOST}`, "-addext", `subjectAltName=DNS:${HOST},DNS:${OTHER}`,
-    "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-  ], { stdio: "ignore" });
+  const { key, cert } = selfSignedCertificate(dir, HOST, `DNS:${HOST},DNS:${OTHER}`);
   const emulator = new URL(await emulatorUrl());
-  front = createServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (socket) => {
+  front = createServer({ key, cert }, (socket) => {
     const upstream = connect(Number(emulator.port), emulator.hostname);
     socket.pipe(upstream).pipe(socket);
     const close = () => {

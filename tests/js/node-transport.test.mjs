@@ -4,9 +4,9 @@
 // connections are reused and retried only when that is safe, and nothing is left behind on a
 // caller's AbortSignal or keeps the process alive.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { getEventListeners, setMaxListeners } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer } from "node:net";
@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { after, test } from "node:test";
 import { MAX_RESPONSE_BYTES } from "../../js/limits.mjs";
 import { nodeSocketClient } from "../../js/node-socket.mjs";
-import { pool, repoFile } from "./helpers.mjs";
+import { pool, repoFile, selfSignedCertificate } from "./helpers.mjs";
 
 const send = (request) => nodeSocketClient.sendRequest({ method: "GET", headers: {}, ...request });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -551,14 +551,7 @@ test("TLS: certificates are verified; a trusted one works over keep-alive, by na
   let key, cert;
   try {
     dir = mkdtempSync(join(tmpdir(), "node-transport-"));
-    execFileSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      { stdio: "ignore" },
-    );
-    key = readFileSync(join(dir, "key.pem"));
-    cert = readFileSync(join(dir, "cert.pem"));
+    ({ key, cert } = selfSignedCertificate(dir, "localhost", "DNS:localhost,IP:127.0.0.1"));
   } catch (e) {
     if (dir) rmSync(dir, { recursive: true, force: true });
     return t.skip(`openssl could not make a self-signed certificate (${e.code ?? e.message}): the TLS path is untested here`);

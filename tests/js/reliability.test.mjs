@@ -2,8 +2,7 @@
 // security rules: verified challenges, https, no token after a redirect. Failures another try
 // cannot mend end the call at once; a long Retry-After is waited for, capped, not fatal.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { getEventListeners } from "node:events";
@@ -14,7 +13,7 @@ import { after, before, describe, mock, test } from "node:test";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { AbortError, AuthenticationError, KeyClient, KeyVaultError } from "keyvault-keys-wasm";
 import { RestError, SecretClient } from "keyvault-keys-wasm/secrets";
-import { emulatorOptions, startEmulator, uniqueName } from "./helpers.mjs";
+import { emulatorOptions, selfSignedCertificate, startEmulator, uniqueName } from "./helpers.mjs";
 
 const CHALLENGE = 'Bearer authorization="https://login.microsoftonline.com/tenant-a", resource="https://vault.azure.net"';
 const BUNDLE = (name) =>
@@ -399,14 +398,7 @@ describe("failures another try cannot mend end the call at once", () => {
     let dir, key, cert;
     try {
       dir = mkdtempSync(join(tmpdir(), "reliability-"));
-      execFileSync(
-        "openssl",
-        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-          "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-        { stdio: "ignore" },
-      );
-      key = readFileSync(join(dir, "key.pem"));
-      cert = readFileSync(join(dir, "cert.pem"));
+      ({ key, cert } = selfSignedCertificate(dir, "localhost", "DNS:localhost,IP:127.0.0.1"));
     } catch (e) {
       return t.skip(`openssl could not make a self-signed certificate (${e.code ?? e.message})`);
     } finally {
