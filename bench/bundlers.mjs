@@ -6,12 +6,11 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import { build, transform } from "esbuild";
 import { rollup } from "rollup";
 import webpack from "webpack";
-import { APPS } from "./lib/bundle.mjs";
+import { APPS, gzip } from "./lib/bundle.mjs";
 import { root } from "./lib/env.mjs";
 
 const APP_NAMES = ["ours", "oursSecrets", "oursKeys"];
@@ -51,6 +50,7 @@ writeFileSync(join(appDir, "package.json"), JSON.stringify({ name: "app", privat
 execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", `./${tarball}`], { cwd: appDir, stdio: "ignore" });
 
 const kb = (n) => (n / 1024).toFixed(1);
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const rows = [];
 for (const app of APP_NAMES) {
   for (const [bundler, bundle] of Object.entries(BUNDLERS)) {
@@ -63,23 +63,27 @@ for (const app of APP_NAMES) {
       const out = join(dir, "out");
       mkdirSync(out, { recursive: true });
       await bundle(entry, out);
-      const files = readdirSync(out);
       const js = readFileSync(join(out, "app.mjs"));
-      // webpack emits the .wasm files it found; esbuild and Rollup leave them to be copied (the README's cp line).
-      const wasmNames = files.some((f) => f.endsWith(".wasm"))
-        ? files.filter((f) => f.endsWith(".wasm")).map((f) => join(out, f))
-        : [...new Set([...js.toString().matchAll(/["'`](keyvault_\w+_bg\.wasm)["'`]/g)].map((m) => m[1]))].map((name) =>
-            join(root, "pkg", name.startsWith("keyvault_keys") ? "keys" : "web", name),
-          );
-      const inlined = bundler.includes("inlined");
-      const wasm = inlined ? [] : wasmNames.map((p) => readFileSync(p));
-      const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+      // webpack emits the .wasm files it found; esbuild and Rollup leave them to be copied (the
+      // README's cp line); a Node bundle carries its module inlined.
+      const emitted = readdirSync(out).filter((f) => f.endsWith(".wasm"));
+      const wasmFiles = bundler.includes("inlined")
+        ? []
+        : emitted.length > 0
+          ? emitted.map((f) => join(out, f))
+          : [...new Set([...js.toString().matchAll(/["'`](keyvault_\w+_bg\.wasm)["'`]/g)].map((m) => m[1]))].map((name) =>
+              join(root, "pkg", name.startsWith("keyvault_keys") ? "keys" : "web", name),
+            );
+      const wasm = wasmFiles.map((p) => readFileSync(p));
+      const jsSize = { raw: js.length, gzip: gzip(js) };
+      const wasmSize = { raw: sum(wasm.map((b) => b.length)), gzip: sum(wasm.map(gzip)) };
+      const cell = ({ raw, gzip }) => `${kb(raw)} / ${kb(gzip)}`;
       rows.push([
         APPS[app].label,
         bundler,
-        `${kb(js.length)} / ${kb(gzipSync(js, { level: 9 }).length)}`,
-        inlined ? "in the JS" : `${kb(sum(wasm.map((b) => b.length)))} / ${kb(sum(wasm.map((b) => gzipSync(b, { level: 9 }).length)))}`,
-        `${kb(js.length + sum(wasm.map((b) => b.length)))} / ${kb(gzipSync(js, { level: 9 }).length + sum(wasm.map((b) => gzipSync(b, { level: 9 }).length)))}`,
+        cell(jsSize),
+        wasm.length === 0 ? "in the JS" : cell(wasmSize),
+        cell({ raw: jsSize.raw + wasmSize.raw, gzip: jsSize.gzip + wasmSize.gzip }),
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

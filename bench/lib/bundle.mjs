@@ -64,7 +64,8 @@ client.setSecret("app", "value").then((s) => client.getSecret(s.name)).then((s) 
   },
 };
 
-const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+/** gzip -9 size of `bytes`. */
+export const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const brotli = (bytes) =>
   brotliCompressSync(bytes, {
     params: {
